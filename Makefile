@@ -1,0 +1,39 @@
+# onshi — see README.md. `make demo` and `make test` install what they need into .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PYTEST_WORKERS ?= 2
+
+.PHONY: install demo test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "onshi needs Python 3.11+"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)  ## central on an embedded SQLite file, seeded, with copy-paste confirmations
+	$(BIN)/onshi demo --dir .demo --port 8765
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
+
+test: lint typecheck unit  ## everything CI runs
+
+bench: $(STAMP)  ## figures in bench/README.md (needs the local PostgreSQL)
+	$(BIN)/python -m bench.run all
+
+clean:
+	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache

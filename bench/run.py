@@ -1,0 +1,20 @@
+"""`python -m bench.run import|confirm|all` — see bench/README.md."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import confirm_rate, import_rate
+
+
+def main() -> None:
+    which = sys.argv[1] if len(sys.argv) > 1 else "all"
+    sys.argv = [sys.argv[0], *sys.argv[2:]]
+    if which in ("import", "all"):
+        import_rate.main()
+    if which in ("confirm", "all"):
+        confirm_rate.main()
+
+
+if __name__ == "__main__":
+    main()

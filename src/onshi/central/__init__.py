@@ -1,0 +1,1 @@
+"""The central service (FastAPI): facility, insurer and operator APIs."""

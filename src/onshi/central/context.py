@@ -1,0 +1,28 @@
+"""What a running central needs, built once per process (the one wiring point)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from onshi.config import Settings
+from onshi.store.audit import GroupCommitAuditLog
+from onshi.store.database import Database
+
+
+@dataclass(slots=True)
+class Central:
+    settings: Settings
+    db: Database
+    audit: GroupCommitAuditLog
+
+    @classmethod
+    def build(cls, settings: Settings) -> Central:
+        db = Database.open(settings.database_url, settings.pool_size)
+        return cls(settings, db, GroupCommitAuditLog(db.engine))
+
+    async def start(self) -> None:
+        await self.audit.start()
+
+    async def stop(self) -> None:
+        await self.audit.stop()
+        await self.db.close()

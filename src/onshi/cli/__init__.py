@@ -1,0 +1,27 @@
+"""The `onshi` command line (Typer). Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from onshi.cli import audit, confirm, db, demo, facility, insurer, operator, seed, serve
+
+app = typer.Typer(
+    name="onshi",
+    help="オンライン資格確認等システム (onshi). Database: $ONSHI_DATABASE_URL (default sqlite:///onshi.db).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(insurer.app, name="insurer")
+app.add_typer(facility.app, name="facility")
+app.add_typer(operator.app, name="operator")
+app.add_typer(audit.app, name="audit")
+app.command("seed")(seed.seed)
+app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
+app.command("confirm")(confirm.confirm)
+
+
+def main() -> None:
+    app()

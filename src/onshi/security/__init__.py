@@ -1,0 +1,1 @@
+"""Credentials: API keys now; certificates (mutual TLS, My Number Card emulation) later."""

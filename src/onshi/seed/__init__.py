@@ -1,0 +1,1 @@
+"""Deterministic synthetic data: the population of Japan as insurer-feed rows, and facilities."""

@@ -1,0 +1,1 @@
+"""Service functions: every entry point (API, terminal, CLI) calls these."""

@@ -1,0 +1,168 @@
+"""Confirmation by insurance-card numbers (被保険者証等の記号・番号等による資格確認).
+
+The one function every entry point calls — facility API, terminal, CLI. It validates the
+keys through the domain value objects, asks the store for the card number's periods,
+lets the domain rules decide, and records an audit event before returning: a
+confirmation is never answered without its audit record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from onshi.domain.actors import Actor
+from onshi.domain.audit import AuditEvent, subject_key
+from onshi.domain.dates import format_wire_date, now_jst, parse_flexible_date, today_jst
+from onshi.domain.eligibility import NumberQuery, Verdict, decide, successor_lookup, with_successors
+from onshi.domain.errors import InvalidValue
+from onshi.domain.insured import parse_branch, parse_number, parse_symbol
+from onshi.domain.insurer import InsurerNumber
+from onshi.domain.text import normalise_identifier
+from onshi.store import qualifications as store
+from onshi.store.audit import AuditLog
+from onshi.store.database import Database
+from onshi.wire import qualification as wire_result
+from onshi.wire.qualification import ResultHeader
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class NumberConfirmation:
+    """The keys as typed (strings are normalised and validated by the service)."""
+
+    insurer_number: str
+    number: str
+    birthdate: str | date
+    on: date | str | None = None  # 資格確認日; None = today (JST)
+    symbol: str | None = None
+    branch: str | None = None
+    limit_consent: bool = False  # 限度額適用認定証提供同意
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmed:
+    query: NumberQuery
+    verdict: Verdict
+    processed_at: datetime
+    limit_consent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class InputRejected:
+    errors: tuple[InvalidValue, ...]
+    processed_at: datetime
+
+
+Outcome = Confirmed | InputRejected
+
+
+def _attempt(errors: list[InvalidValue], parse: Callable[[], T]) -> T | None:
+    try:
+        return parse()
+    except InvalidValue as error:
+        errors.append(error)
+        return None
+
+
+def build_query(request: NumberConfirmation) -> NumberQuery:
+    """The validated query; raises `InputErrors` listing every bad key at once."""
+    errors: list[InvalidValue] = []
+    insurer = _attempt(errors, lambda: InsurerNumber.parse(request.insurer_number))
+    symbol = _attempt(errors, lambda: parse_symbol(request.symbol))
+    number = _attempt(errors, lambda: parse_number(request.number))
+    branch = _attempt(errors, lambda: parse_branch(request.branch))
+    birthdate = _date(errors, request.birthdate, "birthdate")
+    on = _date(
+        errors, request.on if request.on is not None else today_jst(), "qualification_confirmation_date"
+    )
+    if errors:
+        raise InputErrors(tuple(errors))
+    assert insurer is not None and symbol is not None and number is not None and birthdate and on
+    return NumberQuery(insurer, symbol, number, branch, birthdate, on)
+
+
+def _date(errors: list[InvalidValue], value: str | date, field: str) -> date | None:
+    return value if isinstance(value, date) else _attempt(errors, lambda: parse_flexible_date(value, field))
+
+
+class InputErrors(ValueError):
+    def __init__(self, errors: tuple[InvalidValue, ...]) -> None:
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
+def _raw_subject(request: NumberConfirmation) -> str:
+    return subject_key(
+        normalise_identifier(request.insurer_number),
+        normalise_identifier(request.symbol or ""),
+        normalise_identifier(request.number),
+        normalise_identifier(request.branch or ""),
+    )[:64]
+
+
+async def confirm_by_numbers(
+    db: Database, audit: AuditLog, actor: Actor, request: NumberConfirmation
+) -> Outcome:
+    processed_at = now_jst()
+    try:
+        query = build_query(request)
+    except InputErrors as rejected:
+        problems = ",".join(sorted({e.problem.value for e in rejected.errors}))
+        await audit.record(
+            AuditEvent(
+                actor,
+                "confirm.numbers",
+                f"rejected:{problems}"[:48],
+                _raw_subject(request),
+                None,
+                occurred_at=processed_at,
+            )
+        )
+        return InputRejected(rejected.errors, processed_at)
+    async with db.read() as conn:
+        family = await store.family(conn, query.insurer_number, query.symbol, query.number)
+        verdict = decide(query, family)
+        if lookup := successor_lookup(verdict):
+            verdict = with_successors(verdict, await store.successors(conn, lookup))
+    subject = verdict.subject
+    await audit.record(
+        AuditEvent(
+            actor,
+            "confirm.numbers",
+            f"validity:{verdict.validity.value}",
+            subject_key(query.insurer_number.digits, query.symbol, query.number, query.branch),
+            subject.member_ref if subject else None,
+            occurred_at=processed_at,
+        )
+    )
+    return Confirmed(query, verdict, processed_at, processed_at if request.limit_consent else None)
+
+
+def search_echo(request: NumberConfirmation) -> dict[str, Any]:
+    """QualificationConfirmSearchInfo as the caller sent it (echoed in the result)."""
+    birthdate = request.birthdate
+    return {
+        "InsurerNumber": request.insurer_number,
+        "InsuredCardSymbol": request.symbol,
+        "InsuredIdentificationNumber": request.number,
+        "InsuredBranchNumber": request.branch,
+        "Birthdate": birthdate if isinstance(birthdate, str) else format_wire_date(birthdate),
+        "LimitApplicationCertificateRelatedConsFlg": "1" if request.limit_consent else "0",
+    }
+
+
+def result_document(
+    outcome: Outcome, header: ResultHeader, search_echo: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The OQSsiquc01res document (XmlMsg content) for an outcome."""
+    if isinstance(outcome, InputRejected):
+        return {
+            "MessageHeader": wire_result.header(header),
+            "MessageBody": wire_result.input_error_body(outcome.errors, search_echo),
+        }
+    body = wire_result.verdict_body(outcome.verdict, outcome.query.on, search_echo, outcome.limit_consent_at)
+    return {"MessageHeader": wire_result.header(header), "MessageBody": body}

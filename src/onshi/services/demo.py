@@ -1,0 +1,96 @@
+"""The demo: a seeded central on an embedded SQLite file, a demo clinic and example patients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, Select, and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from onshi.domain.actors import ActorKind
+from onshi.domain.facility import Facility, FacilityCode, FacilityType
+from onshi.store import apikeys, facilities
+from onshi.store.database import Database
+from onshi.store.schema import members, qualifications
+
+DEMO_FACILITY = Facility(
+    FacilityCode("1319900019"), "オンシ・デモ診療所", FacilityType.MEDICAL_CLINIC, accepts_smartphone=True
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    label: str
+    expected: str  # the validity code the demo should show
+    insurer_number: str
+    symbol: str
+    number: str
+    branch: str | None
+    birthdate: date
+
+
+async def is_seeded(db: Database) -> bool:
+    async with db.read() as conn:
+        return bool((await conn.execute(select(func.count()).select_from(qualifications))).scalar_one())
+
+
+async def demo_facility_key(db: Database) -> str:
+    """Register the demo clinic (idempotent) and issue a fresh API key for this run."""
+    async with db.write() as conn:
+        await facilities.save(conn, [DEMO_FACILITY])
+        key, _ = await apikeys.create(conn, ActorKind.FACILITY, DEMO_FACILITY.code.digits, "demo")
+    return key.secret
+
+
+def _example(label: str, expected: str, row: Row[Any]) -> Example:
+    return Example(
+        label, expected, row.insurer_number, row.symbol, row.number, row.branch or None, row.birthdate
+    )
+
+
+async def examples(db: Database, on: date) -> list[Example]:
+    """A valid patient, a lost one, a job changer with a newer qualification, and unknown numbers."""
+    q, m = qualifications, members
+    later = q.alias("later")
+    other = m.alias("other")
+    has_newer = exists().where(
+        and_(
+            other.c.individual_key == m.c.individual_key,
+            later.c.member_id == other.c.id,
+            later.c.qualification_date > q.c.qualification_date,
+        )
+    )
+    base = select(q).join(m, m.c.id == q.c.member_id).where(q.c.symbol != "").order_by(q.c.id).limit(1)
+    async with db.read() as conn:
+        valid = await _first(
+            conn, base.where(q.c.disqualification_date.is_(None), q.c.qualification_date <= on)
+        )
+        lost = await _first(conn, base.where(q.c.disqualification_date <= on, ~has_newer))
+        changed = await _first(conn, base.where(q.c.disqualification_date <= on, has_newer))
+    found: list[Example] = []
+    if valid is not None:
+        found.append(_example("有効 (valid)", "1", valid))
+        unknown = _example("該当資格なし (no such person)", "4", valid)
+        found.append(
+            Example(
+                unknown.label,
+                "4",
+                unknown.insurer_number,
+                unknown.symbol,
+                "99999999",
+                None,
+                unknown.birthdate,
+            )
+        )
+    if lost is not None:
+        found.insert(1, _example("無効・資格喪失 (lost)", "2", lost))
+    if changed is not None:
+        found.insert(2, _example("無効・新しい資格あり (job change)", "3", changed))
+    return found
+
+
+async def _first(conn: AsyncConnection, query: Select[Any]) -> Row[Any] | None:
+    row: Row[Any] | None = (await conn.execute(query)).first()
+    return row

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, repositories and migrations (SQLite and PostgreSQL)."""

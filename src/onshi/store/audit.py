@@ -1,0 +1,125 @@
+"""The append-only audit trail.
+
+`AuditLog.record` returns only once the event is committed: a confirmation is never
+answered without its audit record. Under load, `GroupCommitAuditLog` gathers the events
+of concurrent requests into one transaction (group commit), so durability costs one
+commit per batch instead of one per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import orjson
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from onshi.domain.actors import ActorKind
+from onshi.domain.audit import AuditEvent
+from onshi.store.schema import audit_events
+
+
+class AuditLog(Protocol):
+    async def record(self, event: AuditEvent) -> None: ...
+
+
+def _row(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "occurred_at": event.occurred_at,
+        "actor_kind": event.actor.kind.value,
+        "actor_id": event.actor.id,
+        "credential_id": event.actor.credential_id,
+        "channel": event.actor.channel.value,
+        "action": event.action,
+        "subject_key": event.subject_key,
+        "subject_member_id": event.subject_member_id,
+        "outcome": event.outcome,
+        "detail": orjson.dumps(event.detail).decode() if event.detail else None,
+    }
+
+
+async def insert_events(conn: AsyncConnection, events: Sequence[AuditEvent]) -> None:
+    if events:
+        await conn.execute(insert(audit_events), [_row(event) for event in events])
+
+
+class DirectAuditLog:
+    """One transaction per event: for the CLI and other low-volume callers."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def record(self, event: AuditEvent) -> None:
+        async with self._engine.begin() as conn:
+            await insert_events(conn, [event])
+
+
+class GroupCommitAuditLog:
+    """Batches concurrent events into one commit; each caller waits for its own commit."""
+
+    def __init__(self, engine: AsyncEngine, max_batch: int = 512) -> None:
+        self._engine = engine
+        self._max_batch = max_batch
+        self._queue: asyncio.Queue[tuple[AuditEvent, asyncio.Future[None]]] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="audit-group-commit")
+
+    async def stop(self) -> None:
+        """Flush what is queued, then stop."""
+        if self._task is None:
+            return
+        while not self._queue.empty():
+            await self._flush(self._drain())
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    async def record(self, event: AuditEvent) -> None:
+        if self._task is None:
+            raise RuntimeError("audit log is not running")
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        await self._queue.put((event, future))
+        await future
+
+    def _drain(self) -> list[tuple[AuditEvent, asyncio.Future[None]]]:
+        batch: list[tuple[AuditEvent, asyncio.Future[None]]] = []
+        while not self._queue.empty() and len(batch) < self._max_batch:
+            batch.append(self._queue.get_nowait())
+        return batch
+
+    async def _run(self) -> None:
+        while True:
+            first = await self._queue.get()
+            await self._flush([first, *self._drain()])
+
+    async def _flush(self, batch: list[tuple[AuditEvent, asyncio.Future[None]]]) -> None:
+        try:
+            async with self._engine.begin() as conn:
+                await insert_events(conn, [event for event, _ in batch])
+        except Exception as error:
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        for _, future in batch:
+            if not future.done():
+                future.set_result(None)
+
+
+async def recent_events(
+    conn: AsyncConnection, limit: int = 50, actor_kind: ActorKind | None = None, actor_id: str | None = None
+) -> list[dict[str, Any]]:
+    query = select(audit_events).order_by(audit_events.c.id.desc()).limit(limit)
+    if actor_kind is not None:
+        query = query.where(audit_events.c.actor_kind == actor_kind.value)
+    if actor_id is not None:
+        query = query.where(audit_events.c.actor_id == actor_id)
+    result = await conn.execute(query)
+    return [dict(row) for row in result.mappings()]

@@ -1,0 +1,153 @@
+"""Generic parse (XML element → dict) and build (dict → XML element) over `_spec.Field` trees.
+
+Reading is liberal: element order is free, unknown elements are ignored, empty optional
+elements count as absent, code tables accept documented minority variants. Writing is
+exact: declared order, no empty optional elements, canonical code values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lxml import etree
+
+from onshi.domain.dates import parse_wire_date, parse_wire_datetime, parse_wire_month
+from onshi.domain.errors import InvalidValue
+from onshi.wire._errors import WireError, WireErrorKind
+from onshi.wire._spec import Field, Fmt
+
+
+def _bad(path: str, message: str) -> WireError:
+    return WireError(WireErrorKind.BAD_VALUE, f"{path}: {message}", path)
+
+
+def _leaf(element: etree._Element, spec: Field, path: str) -> str | None:
+    if len(element):
+        raise _bad(path, "値の位置に子要素があります")
+    value = element.text or ""
+    if spec.fmt is not Fmt.RAW:
+        value = value.strip()
+    if not value.strip():
+        return None
+    return _check(value, spec, path)
+
+
+def _check(value: str, spec: Field, path: str) -> str | None:
+    if spec.max_length is not None and len(value) > spec.max_length:
+        raise _bad(path, f"{spec.max_length}文字を超えています")
+    try:
+        match spec.fmt:
+            case Fmt.DIGITS:
+                if not (value.isascii() and value.isdigit()) or (spec.length and len(value) != spec.length):
+                    size = f"{spec.length}桁の" if spec.length else ""
+                    raise _bad(path, f"{size}数字ではありません: {value!r}")
+            case Fmt.INT:
+                if not (value.isascii() and value.isdigit()):
+                    raise _bad(path, f"整数ではありません: {value!r}")
+            case Fmt.DATE:
+                parse_wire_date(value, path)
+            case Fmt.DATETIME:
+                parse_wire_datetime(value, path)
+            case Fmt.MONTH:
+                parse_wire_month(value, path)
+            case Fmt.CODE:
+                value = spec.aliases.get(value, value)
+                if value == "":  # a documented variant meaning "absent"
+                    return None
+                if value not in spec.codes:
+                    raise _bad(path, f"未定義のコードです: {value!r}（{', '.join(sorted(spec.codes))}）")
+            case Fmt.TEXT | Fmt.RAW:
+                pass
+    except InvalidValue as error:
+        raise _bad(path, error.message_ja) from None
+    return value
+
+
+def _tag(node: Any) -> str | None:
+    """An element's name; None for non-element nodes (entity references and the like)."""
+    return node.tag if isinstance(node.tag, str) else None
+
+
+def _children_by_name(element: etree._Element) -> dict[str, list[etree._Element]]:
+    found: dict[str, list[etree._Element]] = {}
+    for child in element:
+        if (tag := _tag(child)) is not None:
+            found.setdefault(tag, []).append(child)
+    return found
+
+
+def read(element: etree._Element, spec: Field, path: str = "", lenient: bool = False) -> Any:
+    """The value of `element` as described by `spec` (None when an optional leaf is empty).
+
+    `lenient` accepts documents that lack required elements (results written by other
+    parties); values that are present are always checked."""
+    path = f"{path}/{spec.name}" if path else spec.name
+    if spec.item is not None:
+        return _read_wrapper(element, spec.item, path, lenient)
+    if not spec.is_group:
+        return _leaf(element, spec, path)
+    present = _children_by_name(element)
+    result: dict[str, Any] = {}
+    for child_spec in spec.children:
+        elements = [e for name in (child_spec.name, *child_spec.alt_names) for e in present.get(name, [])]
+        if child_spec.item is not None:
+            values = [item for e in elements for item in read(e, child_spec, path, lenient)]
+        elif child_spec.repeated:
+            values = [read(e, child_spec, path, lenient) for e in elements]
+            values = [v for v in values if v not in (None, {})]
+        else:
+            values = [read(elements[0], child_spec, path, lenient)] if elements else []
+            values = [v for v in values if v not in (None, {}, [])]
+        if not values:
+            if child_spec.required and not lenient:
+                raise WireError(
+                    WireErrorKind.MISSING_ELEMENT,
+                    f"{path}/{child_spec.name}: 必須の要素がありません",
+                    child_spec.name,
+                )
+            continue
+        result[child_spec.name] = values if child_spec.repeated or child_spec.item else values[0]
+    return result
+
+
+def _read_wrapper(element: etree._Element, item: Field, path: str, lenient: bool) -> list[dict[str, Any]]:
+    """Items of a wrapper list. A wrapper holding the item's fields directly (one client
+    repeats the wrapper element per item) is read as one item."""
+    names = (item.name, *item.alt_names)
+    items = [child for child in element if _tag(child) in names]
+    if items:
+        return [{item.name: read(child, item, path, lenient)} for child in items]
+    field_names = {child.name for child in item.children}
+    if any(_tag(child) in field_names for child in element):
+        return [{item.name: read(element, item, path, lenient)}]
+    return []
+
+
+def build(value: Any, spec: Field) -> etree._Element:
+    element = etree.Element(spec.name)
+    _fill(element, value, spec)
+    return element
+
+
+def _fill(element: etree._Element, value: Any, spec: Field) -> None:
+    if spec.item is not None:
+        for entry in value:
+            element.append(build(entry[spec.item.name], spec.item))
+        return
+    if not spec.is_group:
+        element.text = str(value)
+        return
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{spec.name}: a group needs a mapping, got {type(value).__name__}")
+    unknown = set(value) - {child.name for child in spec.children}
+    if unknown:
+        raise KeyError(f"{spec.name}: no such elements {sorted(unknown)}")
+    for child_spec in spec.children:
+        child_value = value.get(child_spec.name)
+        if child_value is None or child_value == "" or child_value == [] or child_value == {}:
+            if child_spec.required:
+                raise ValueError(f"{spec.name}/{child_spec.name} is required")
+            continue
+        for item in child_value if child_spec.repeated else [child_value]:
+            element.append(build(item, child_spec))

@@ -1,0 +1,91 @@
+"""onshi's processing-result and error codes — the one table that maps domain outcomes and
+wire errors to codes, messages and HTTP statuses.
+
+The official list (別紙6-1 処理結果コード) is not public, so onshi defines its own codes,
+prefixed `ONS` so they cannot be mistaken for official ones (docs/wire-codes.md lists them):
+
+* `ONSI2xxx` — information on a normally processed confirmation (ProcessingResultStatus 1):
+  why a result is 無効 or 該当資格なし, or a warning such as an expired card;
+* `ONSP1xxx` — a per-person error (ProcessingResultStatus 2): the search keys were invalid;
+* `ONSE9xxx` — a file-level error (SegmentOfResult 9): the file could not be processed.
+  `ONSE95xx` are technical failures ("could not verify"), never a verdict on coverage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from onshi.domain.eligibility import Reason
+from onshi.domain.errors import Problem
+from onshi.wire._errors import WireErrorKind
+
+
+@dataclass(frozen=True, slots=True)
+class ResultCode:
+    code: str
+    http_status: int
+    summary_ja: str
+    summary_en: str
+
+
+INFO: dict[Reason, ResultCode] = {
+    Reason.VALID: ResultCode("", 200, "", ""),
+    Reason.VALID_CARD_EXPIRED: ResultCode(
+        "ONSI2001", 200, "資格有効（被保険者証等の有効期限切れ）", "valid; card expired"
+    ),
+    Reason.LOST: ResultCode("ONSI2002", 200, "資格喪失", "qualification lost"),
+    Reason.LOST_NEWER_EXISTS: ResultCode(
+        "ONSI2003", 200, "資格喪失（新しい資格あり）", "lost; newer qualification exists"
+    ),
+    Reason.NOT_YET_ACQUIRED: ResultCode("ONSI2004", 200, "資格取得前", "before the qualification starts"),
+    Reason.NO_SUCH_NUMBERS: ResultCode("ONSI2005", 200, "該当する資格情報なし", "no such numbers"),
+    Reason.BRANCH_MISMATCH: ResultCode("ONSI2006", 200, "枝番不一致", "branch number does not match"),
+    Reason.BIRTHDATE_MISMATCH: ResultCode("ONSI2007", 200, "生年月日不一致", "birth date does not match"),
+    Reason.AMBIGUOUS: ResultCode(
+        "ONSI2008", 200, "複数該当（枝番を指定してください）", "several people match"
+    ),
+}
+
+INPUT_ERRORS: dict[Problem, ResultCode] = {
+    Problem.REQUIRED: ResultCode("ONSP1001", 422, "必須項目がありません", "required value missing"),
+    Problem.BAD_FORMAT: ResultCode("ONSP1002", 422, "形式に誤りがあります", "malformed value"),
+    Problem.BAD_CHECK_DIGIT: ResultCode(
+        "ONSP1003", 422, "保険者番号の検証番号に誤りがあります", "bad check digit"
+    ),
+    Problem.IMPOSSIBLE_DATE: ResultCode("ONSP1004", 422, "日付に誤りがあります", "impossible date"),
+    Problem.UNKNOWN_CODE: ResultCode("ONSP1005", 422, "コードに誤りがあります", "unknown code"),
+    Problem.TOO_LONG: ResultCode("ONSP1006", 422, "桁数が超過しています", "value too long"),
+    Problem.INCONSISTENT: ResultCode("ONSP1007", 422, "項目間に不整合があります", "inconsistent values"),
+    Problem.FORBIDDEN_CONTENT: ResultCode("ONSP1008", 422, "受け付けられない値です", "value refused"),
+}
+
+FILE_ERRORS: dict[WireErrorKind, ResultCode] = {
+    WireErrorKind.MALFORMED: ResultCode("ONSE9001", 400, "XMLの形式に誤りがあります", "malformed XML"),
+    WireErrorKind.FORBIDDEN_MARKUP: ResultCode(
+        "ONSE9002", 400, "DTD・実体宣言は使用できません", "DTD or entities"
+    ),
+    WireErrorKind.TOO_LARGE: ResultCode(
+        "ONSE9003", 413, "ファイルサイズが上限を超えています", "file too large"
+    ),
+    WireErrorKind.ENCODING: ResultCode("ONSE9004", 400, "文字コードに誤りがあります", "bad encoding"),
+    WireErrorKind.WRONG_MESSAGE: ResultCode("ONSE9005", 400, "電文の種類が不明です", "unknown message"),
+    WireErrorKind.MISSING_ELEMENT: ResultCode(
+        "ONSE9006", 400, "必須の要素がありません", "required element missing"
+    ),
+    WireErrorKind.BAD_VALUE: ResultCode("ONSE9007", 400, "要素の値に誤りがあります", "bad element value"),
+    WireErrorKind.TOO_MANY_ENTRIES: ResultCode(
+        "ONSE9008", 413, "件数が上限を超えています", "too many entries"
+    ),
+}
+
+# Refusals and technical failures that are not about the file's content.
+FACILITY_MISMATCH = ResultCode(
+    "ONSE9101", 403, "医療機関等コードがこの端末・認証情報と一致しません", "facility mismatch"
+)
+FACILITY_REFUSED = ResultCode("ONSE9102", 403, "利用が認められていない医療機関等です", "facility not allowed")
+TECHNICAL_FAILURE = ResultCode(
+    "ONSE9501",
+    503,
+    "システムの障害により資格を確認できませんでした（資格の有無の判定ではありません）。時間をおいて再照会してください",
+    "technical failure: eligibility could not be checked (not a verdict); retry later",
+)

@@ -1,0 +1,88 @@
+"""A real central over real HTTP (uvicorn on a free loopback port) for each database backend."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+
+from onshi.central.app import create_app
+from onshi.config import Settings
+from onshi.domain.actors import ActorKind
+from onshi.domain.facility import Facility, FacilityCode, FacilityType
+from onshi.store import apikeys, facilities
+from onshi.store.database import Database
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LiveCentral:
+    url: str
+    database_url: str
+
+    def client(self, key: str | None = None, **headers: str) -> httpx.Client:
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        return httpx.Client(base_url=self.url, headers=headers, timeout=10)
+
+    def run(self, work):  # type: ignore[no-untyped-def]
+        """Run `work(database)` on a separate engine (setting up data, reading the audit)."""
+
+        async def main():  # type: ignore[no-untyped-def]
+            database = Database.open(self.database_url, pool_size=2)
+            try:
+                return await work(database)
+            finally:
+                await database.close()
+
+        return asyncio.run(main())
+
+    def facility_key(self, code: str = "1310000017", kind: FacilityType = FacilityType.MEDICAL_CLINIC) -> str:
+        async def work(database: Database) -> str:
+            async with database.write() as conn:
+                await facilities.save(conn, [Facility(FacilityCode.parse(code), "テスト診療所", kind)])
+                key, _ = await apikeys.create(conn, ActorKind.FACILITY, code)
+            return key.secret
+
+        return str(self.run(work))
+
+    def key(self, kind: ActorKind, actor_id: str) -> str:
+        async def work(database: Database) -> str:
+            async with database.write() as conn:
+                key, _ = await apikeys.create(conn, kind, actor_id)
+            return key.secret
+
+        return str(self.run(work))
+
+
+@pytest.fixture
+def central(database_url: str) -> Iterator[LiveCentral]:
+    port = free_port()
+    app = create_app(Settings(database_url=database_url, pool_size=4))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("central did not start")
+        time.sleep(0.02)
+    try:
+        yield LiveCentral(f"http://127.0.0.1:{port}", database_url)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
