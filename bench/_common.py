@@ -17,11 +17,16 @@ from onshi.store.migrate import upgrade
 
 OUT = Path(__file__).with_name("out")
 PG_ADMIN = os.environ.get("ONSHI_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_BENCH_URL = os.environ.get(
+    "ONSHI_BENCH_PG"
+)  # e.g. postgresql://postgres@/{name}?host=/tmp/onshi-pg/sock&port=5433
 # The unix socket is faster than TCP on loopback (perf-limits.md §4); fall back to TCP.
 PG_SOCKET_DIR = "/var/run/postgresql"
 
 
 def bench_database_url(name: str) -> str:
+    if PG_BENCH_URL:
+        return PG_BENCH_URL.format(name=name)
     if Path(PG_SOCKET_DIR).exists():
         return f"postgresql://postgres@/{name}?host={PG_SOCKET_DIR}"
     return f"postgresql://postgres@127.0.0.1:5432/{name}"

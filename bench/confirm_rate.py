@@ -25,8 +25,7 @@ from sqlalchemy import select
 from bench._common import OUT, ensure_tool, figure, fresh_database, population_file, timed
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.facility import Facility, FacilityCode, FacilityType
-from onshi.feeds.text import open_feed
-from onshi.services.insurer_import import import_feed
+from onshi.services.parallel_import import import_file
 from onshi.store import apikeys, facilities
 from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
@@ -40,14 +39,8 @@ async def prepare(url: str, persons: int, sample: int) -> tuple[str, Path]:
     database = Database.open(url)
     try:
         path = population_file(persons)
-        with open_feed(path) as lines:
-            await import_feed(
-                database,
-                DirectAuditLog(database.engine),
-                lines,
-                Actor(ActorKind.OPERATOR, "bench", Channel.CLI),
-                str(path),
-            )
+        actor = Actor(ActorKind.OPERATOR, "bench", Channel.CLI)
+        await import_file(database, DirectAuditLog(database.engine), path, actor, str(path))
         async with database.write() as conn:
             await facilities.save(conn, [BENCH_FACILITY])
             key, _ = await apikeys.create(conn, ActorKind.FACILITY, BENCH_FACILITY.code.digits, "bench")

@@ -13,8 +13,7 @@ import psycopg
 
 from bench._common import figure, fresh_database, population_file, timed
 from onshi.domain.actors import Actor, ActorKind, Channel
-from onshi.feeds.text import open_feed
-from onshi.services.insurer_import import import_feed
+from onshi.services.parallel_import import import_file
 from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
 
@@ -43,8 +42,8 @@ async def onshi_import_seconds(path: str) -> tuple[float, int]:
     database = Database.open(url)
     actor = Actor(ActorKind.OPERATOR, "bench", Channel.CLI)
     try:
-        with open_feed(Path(path)) as lines, timed() as elapsed:
-            report = await import_feed(database, DirectAuditLog(database.engine), lines, actor, path)
+        with timed() as elapsed:
+            report = await import_file(database, DirectAuditLog(database.engine), Path(path), actor, path)
         assert report.ok, report.rejected[:3]
         return elapsed[0], report.total
     finally:

@@ -123,3 +123,10 @@ def test_facilities_and_keys(onshi: Cli) -> None:
     assert wrong_type.returncode == 2
     assert onshi("insurer", "key", KYOKAI_TOKYO.digits).stdout.startswith("onshi_ik_")
     assert onshi("insurer", "key", "01130013", check=False).returncode == 2
+
+
+def test_db_check(onshi: Cli, tmp_path: Path) -> None:
+    onshi("insurer", "import", str(write_feed(tmp_path / "feed.csv", ROWS[:2])))
+    output = onshi("db", "check").stdout
+    assert "qualifications_insurer" in output
+    assert "violations" not in output

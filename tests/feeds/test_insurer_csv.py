@@ -190,3 +190,11 @@ def test_several_specific_disease_certificates() -> None:
 def test_mismatched_specific_disease_lists() -> None:
     rejected = rejection({"specific_diseases_disease_category": "1|2|3", "specific_diseases_self_pay": "1|2"})
     assert rejected.errors[0].problem is Problem.INCONSISTENT
+
+
+def test_line_numbers_count_line_breaks_inside_quoted_cells() -> None:
+    lines = feed_lines([feed_row(address="東京都\n新宿区"), feed_row(birthdate="bad")])
+    results = list(parse_csv(lines))
+    assert [r.line for r in results] == [2, 4]
+    assert isinstance(results[0], RejectedRow)  # a line break is a control character in an address
+    assert results[0].errors[0].field == "address"

@@ -166,8 +166,8 @@ async def test_every_confirmation_is_audited_without_patient_data(populated: Dat
             .all()
         )
     assert [r["outcome"] for r in rows] == ["validity:1", "validity:4", "rejected:bad_format"]
-    assert rows[0]["subject_key"] == f"{KYOKAI_TOKYO.digits}:123:1:"
-    assert rows[0]["subject_member_id"] is not None
+    assert rows[0]["subject_key"] == f"{KYOKAI_TOKYO.digits}:123:1:00"  # the matched person's full key
+    assert rows[1]["subject_key"] == f"{KYOKAI_TOKYO.digits}:123:404:"  # as searched
     assert all(r["actor_kind"] == "facility" and r["actor_id"] == "1310000017" for r in rows)
     flattened = " ".join(str(value) for row in rows for value in row.values())
     for private in ("山田", "19800401", "1980-04-01", "ﾔﾏﾀﾞ"):

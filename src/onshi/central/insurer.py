@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,8 +16,8 @@ from onshi.central.context import Central
 from onshi.central.responses import json_response, problem
 from onshi.domain.actors import ActorKind
 from onshi.feeds.insurer_csv import FeedFormatError
-from onshi.feeds.text import NotUtf8, check_utf8
-from onshi.services.insurer_import import import_feed
+from onshi.feeds.text import NotUtf8
+from onshi.services.parallel_import import import_file
 from onshi.store.schema import import_rejections, imports
 
 router = APIRouter(prefix="/api/v1/insurer", tags=["insurer"])
@@ -37,29 +37,22 @@ async def upload_feed(request: Request) -> Response:
     rows; other rows are rejected and reported like any bad row."""
     central: Central = request.app.state.central
     actor = await authenticate(central, request, FEEDERS, None)
-    with tempfile.TemporaryFile() as spool:
+    with tempfile.NamedTemporaryFile(prefix="onshi-feed-", suffix=".csv") as spool:
         size = 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > MAX_FEED_BYTES:
                 return problem(413, "too_large", f"feed exceeds {MAX_FEED_BYTES} bytes")
             spool.write(chunk)
-        spool.seek(0)
+        spool.flush()
+        allowed = {actor.id} if actor.kind is ActorKind.INSURER else None
+        source = request.headers.get("x-filename", "api")
         try:
-            check_utf8(spool)
+            report = await import_file(central.db, central.audit, Path(spool.name), actor, source, allowed)
         except NotUtf8 as error:
             return problem(415, "not_utf8", f"CSVはUTF-8で送ってください（{error.position}バイト目）")
-        spool.seek(0)
-        lines = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
-        allowed = {actor.id} if actor.kind is ActorKind.INSURER else None
-        try:
-            report = await import_feed(
-                central.db, central.audit, lines, actor, request.headers.get("x-filename", "api"), allowed
-            )
         except FeedFormatError as error:
             return problem(400, "bad_feed", str(error))
-        finally:
-            lines.detach()
     return json_response({"ok": report.ok, **report.as_dict()})
 
 

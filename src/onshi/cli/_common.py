@@ -18,8 +18,9 @@ from onshi.store.engine import DatabaseUrl
 from onshi.store.migrate import current_revision, head_revision
 
 T = TypeVar("T")
-console = Console()
-errors = Console(stderr=True)
+# soft_wrap: long messages and keys stay on one line, so they can be copied and grepped.
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 def settings() -> Settings:

@@ -39,7 +39,7 @@ def demo(
     base = f"http://127.0.0.1:{port}"
     instructions = _instructions(base, key, found)
     (directory / "demo.txt").write_text(instructions + "\n", encoding="utf-8")
-    console.print(instructions, highlight=False, markup=False)
+    print(instructions, flush=True)  # plain: commands must stay copy-pasteable (no wrapping)
     settings = Settings(database_url=url, pool_size=4)
     from onshi.central.app import create_app  # after seeding: the app opens its own engine
 

@@ -14,8 +14,9 @@ from onshi.cli._common import console, errors, fail, operator_actor, parse_or_fa
 from onshi.domain.actors import ActorKind
 from onshi.domain.insurer import InsurerNumber
 from onshi.feeds.insurer_csv import FeedFormatError
-from onshi.feeds.text import NotUtf8, open_feed
-from onshi.services.insurer_import import ImportReport, import_feed
+from onshi.feeds.text import NotUtf8
+from onshi.services.insurer_import import ImportReport
+from onshi.services.parallel_import import import_file
 from onshi.store import apikeys
 from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
@@ -37,21 +38,16 @@ def import_command(
 ) -> None:
     """Load qualification data. Bad rows are reported with their line number and reason and the
     rest still load; exits with status 1 when any row was rejected."""
-    try:
-        lines = open_feed(file)
-    except NotUtf8 as error:
-        fail(f"{file}: {error}")
-        return
     total = count_data_lines(file)
 
     async def work(database: Database) -> ImportReport:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with lines, Progress(*columns, console=errors, disable=as_json) as progress:
+        with Progress(*columns, console=errors, disable=as_json) as progress:
             task = progress.add_task(f"importing {file.name}", total=total)
-            return await import_feed(
+            return await import_file(
                 database,
                 DirectAuditLog(database.engine),
-                lines,
+                file,
                 operator_actor(),
                 str(file),
                 progress=lambda rows: progress.advance(task, rows),
@@ -59,7 +55,7 @@ def import_command(
 
     try:
         result = run(work)
-    except FeedFormatError as error:
+    except (FeedFormatError, NotUtf8) as error:
         fail(f"{file}: {error}")
         return
     _print_report(result, as_json)

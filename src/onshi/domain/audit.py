@@ -1,7 +1,7 @@
 """Audit events: who did what, when, about which key, with which result — and nothing else.
 
 An event never carries a patient's name, birth date, address or any clinical data: only
-the searched key (保険者番号:記号:番号:枝番) and, when one matched, the member reference.
+the searched key (保険者番号:記号:番号:枝番) and, when a person matched, their card key.
 """
 
 from __future__ import annotations
@@ -29,6 +29,5 @@ class AuditEvent:
     action: str  # e.g. "confirm.numbers", "insurer.import", "auth.refused"
     outcome: str  # e.g. "validity:1", "rejected:bad_check_digit", "refused:unknown_key"
     subject_key: str | None = None
-    subject_member_id: int | None = None
     detail: dict[str, Any] | None = None
     occurred_at: datetime = field(default_factory=now_jst)

@@ -18,7 +18,7 @@ MAX_NUMBER_LENGTH = 20
 
 
 def _check_printable(field: str, value: str) -> None:
-    if any(not char.isprintable() for char in value):
+    if not value.isprintable():  # spaces are already removed, so any non-printable is refused
         raise InvalidValue(
             field, Problem.BAD_FORMAT, "制御文字が含まれています", "contains control characters"
         )

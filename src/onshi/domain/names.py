@@ -72,14 +72,16 @@ def names_match(left: str, right: str) -> bool:
     return name_match_key(left) == name_match_key(right)
 
 
+_NAME_SPACES = re.compile(r"[ \u3000]+")
+_KANA_SPACES = re.compile(r"\s+")
+
+
 def clean_name(name: str) -> str:
     """A name as stored: untouched characters, surrounding spaces trimmed, inner runs of spaces
     collapsed to one full-width space (the card-surface convention between family and given name)."""
-    parts = [part for part in re.split(r"[ \u3000]+", name.strip()) if part]
-    return "\u3000".join(parts)
+    return _NAME_SPACES.sub("\u3000", name.strip(" \u3000"))
 
 
 def clean_kana(name: str) -> str:
     """A kana name as stored: NFKC (half-width kana become full-width), one half-width space between parts."""
-    text = unicodedata.normalize("NFKC", name)
-    return " ".join(part for part in re.split(r"\s+", text.strip()) if part)
+    return _KANA_SPACES.sub(" ", unicodedata.normalize("NFKC", name).strip())

@@ -7,7 +7,7 @@ disqualification_date) — 資格喪失年月日 is the first day without covera
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from onshi.domain.codes import (
@@ -109,8 +109,6 @@ class Qualification:
     specific_diseases: tuple[SpecificDiseaseCertificate, ...] = ()
     # Opaque per-human key linking qualifications across insurers (never the My Number).
     individual_key: str | None = None
-    # Store identity of the member row; opaque to the rules.
-    member_ref: int | None = field(default=None, compare=False)
 
     def is_valid_on(self, day: date) -> bool:
         return self.qualification_date <= day and (

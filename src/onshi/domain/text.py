@@ -21,8 +21,13 @@ _HYPHEN_RE = re.compile(f"[{re.escape(_HYPHENS)}]")
 _SPACE_RE = re.compile(r"\s+")
 
 
+_PLAIN = re.compile(r"[0-9A-Z-]*")
+
+
 def normalise_identifier(text: str) -> str:
     """Canonical form of a card symbol, card number or branch number."""
+    if _PLAIN.fullmatch(text):  # already canonical: the common case
+        return text
     folded = unicodedata.normalize("NFKC", text)
     folded = _SPACE_RE.sub("", folded)
     folded = _HYPHEN_RE.sub("-", folded)

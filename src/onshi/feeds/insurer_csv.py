@@ -17,13 +17,11 @@ Accepted on input, and documented in docs/insurer-feed.md:
 from __future__ import annotations
 
 import csv
+import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
-from enum import StrEnum
-from functools import lru_cache
-from typing import TypeVar
+from typing import Any
 
 from onshi.domain.codes import (
     CardClassification,
@@ -35,11 +33,8 @@ from onshi.domain.codes import (
     Sex,
     SpecificDisease,
 )
-from onshi.domain.dates import parse_flexible_date
 from onshi.domain.errors import InvalidValue, Problem
-from onshi.domain.insured import parse_branch, parse_number, parse_symbol
 from onshi.domain.insurer import InsurerNumber
-from onshi.domain.names import clean_kana, clean_name
 from onshi.domain.qualification import (
     ElderlyRecipientCertificate,
     LimitCertificate,
@@ -47,9 +42,11 @@ from onshi.domain.qualification import (
     Qualification,
     SpecificDiseaseCertificate,
 )
+from onshi.feeds import _cells
+from onshi.feeds._block import BlockValidator, RejectedRow, RowCheck, ValidatedBlock
 
-E = TypeVar("E", bound=StrEnum)
-T = TypeVar("T")
+__all__ = ["AcceptedRow", "FeedFormatError", "FeedReader", "RejectedRow", "ValidatedBlock", "parse_csv"]
+from onshi.feeds._cells import CellParser
 
 REQUIRED_COLUMNS = (
     "insurer_number",
@@ -97,12 +94,58 @@ OPTIONAL_COLUMNS = (
 )
 EXTENSION_COLUMNS = ("individual_key",)
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + EXTENSION_COLUMNS
-MAX_TEXT_LENGTH = 200
 LIST_SEPARATOR = "|"
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_POST_NUMBER = re.compile(r"^(\d{3})-?(\d{4})$")
-_INDIVIDUAL_KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_DISEASE_COLUMNS = (
+    "specific_diseases_disease_category",
+    "specific_diseases_certificate_date",
+    "specific_diseases_valid_start_date",
+    "specific_diseases_valid_end_date",
+    "specific_diseases_self_pay",
+)
+
+# How each column's cells are read. Specific-disease columns hold `|`-joined lists and are
+# read as text here, then item by item in `_specific_diseases`.
+PARSERS: dict[str, CellParser] = {
+    "insurer_number": _cells.insurer,
+    "insurer_name": _cells.text,
+    "insured_card_classification": _cells.code(CardClassification, width=2),
+    "insured_card_symbol": _cells.symbol,
+    "insured_identification_number": _cells.number,
+    "insured_branch_number": _cells.branch,
+    "personal_family_classification": _cells.code(PersonalFamily),
+    "insured_name": _cells.name,
+    "name": _cells.name,
+    "name_of_other": _cells.name,
+    "name_kana": _cells.kana,
+    "name_of_other_kana": _cells.kana,
+    "sex1": _cells.code(Sex),
+    "sex2": _cells.code(Sex),
+    "birthdate": _cells.day,
+    "address": _cells.text,
+    "post_number": _cells.post_number,
+    "qualification_date": _cells.day,
+    "disqualification_date": _cells.day,
+    "reason_of_loss": _cells.code(ReasonOfLoss, width=2),
+    "insured_certificate_issuance_date": _cells.day,
+    "insured_card_valid_date": _cells.day,
+    "insured_card_expiration_date": _cells.day,
+    "insured_partial_contribution_ratio": _cells.ratio,
+    "preschool_classification": _cells.code(PreschoolClass),
+    "elderly_recipient_certificate_date": _cells.day,
+    "elderly_recipient_valid_start_date": _cells.day,
+    "elderly_recipient_valid_end_date": _cells.day,
+    "elderly_recipient_contribution_ratio": _cells.ratio,
+    "limit_application_certificate_classification": _cells.code(LimitCertificateClass, width=2),
+    "limit_application_certificate_classification_flag": _cells.code(LimitCategory),
+    "limit_application_certificate_date": _cells.day,
+    "limit_application_certificate_valid_start_date": _cells.day,
+    "limit_application_certificate_valid_end_date": _cells.day,
+    "limit_application_certificate_long_term_date": _cells.day,
+    **{column: _cells.text for column in _DISEASE_COLUMNS},
+    "individual_key": _cells.individual_key,
+}
 
 
 def snake_case(element_name: str) -> str:
@@ -110,23 +153,22 @@ def snake_case(element_name: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class RejectedRow:
-    line: int  # physical line number in the file (the header is line 1)
-    errors: tuple[InvalidValue, ...]
-
-    @property
-    def reason_ja(self) -> str:
-        return "; ".join(f"{e.field}: {e.message_ja}" for e in self.errors)
-
-    @property
-    def reason_en(self) -> str:
-        return "; ".join(f"{e.field}: {e.message_en}" for e in self.errors)
-
-
-@dataclass(frozen=True, slots=True)
 class AcceptedRow:
+    """A valid row: its parsed cell values keyed by column (domain-typed: InsurerNumber,
+    enums, dates), plus `specific_diseases` as certificates. The bulk import stages these
+    values directly; `qualification` gives the same row as a domain object."""
+
     line: int
-    qualification: Qualification
+    values: dict[str, Any]
+
+    @property
+    def insurer_number(self) -> InsurerNumber:
+        number: InsurerNumber = self.values["insurer_number"]
+        return number
+
+    @property
+    def qualification(self) -> Qualification:
+        return qualification_from_values(self.values)
 
 
 class FeedFormatError(ValueError):
@@ -148,340 +190,321 @@ def read_header(header: list[str]) -> list[str]:
     return columns
 
 
-def parse_csv(lines: Iterable[str]) -> Iterator[AcceptedRow | RejectedRow]:
-    """Validate every data row of a feed. `lines` are text lines (e.g. an open text file)."""
-    reader = csv.reader(lines)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise FeedFormatError("the file is empty: a header row is required") from None
-    columns = read_header(header)
-    width = len(columns)
-    for row in reader:
-        line = reader.line_num
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        if len(row) != width:
-            problem = InvalidValue(
-                "row",
-                Problem.BAD_FORMAT,
-                f"列数が見出しと異なります（{len(row)}列、見出しは{width}列）",
-                f"{len(row)} cells where the header has {width}",
-            )
-            yield RejectedRow(line, (problem,))
-            continue
-        yield parse_row(line, dict(zip(columns, row, strict=True)))
+BLOCK_ROWS = 25_000
+# Columns whose values repeat across a feed: their parsed values are cached per feed.
+CACHEABLE = frozenset(
+    column
+    for column, parse in PARSERS.items()
+    if parse is not _cells.name and parse is not _cells.kana and parse is not _cells.number
+    and column not in ("address", "individual_key", "post_number")
+)  # fmt: skip
+
+
+class FeedReader:
+    """Reads a feed: the header once, then validated blocks of rows (`next_block`).
+
+    `columns` and `first_line` read a piece of a feed whose header is already known (the
+    parallel import hands each worker a piece): line numbers stay those of the whole file."""
+
+    def __init__(
+        self, lines: Iterable[str], columns: Sequence[str] | None = None, first_line: int = 1
+    ) -> None:
+        self._reader = csv.reader(lines)
+        self._line_offset = first_line - 1
+        if columns is None:
+            try:
+                header = next(self._reader)
+            except StopIteration:
+                raise FeedFormatError("the file is empty: a header row is required") from None
+            columns = read_header(header)
+        self.columns = list(columns)
+        self._validator = BlockValidator(self.columns, PARSERS, CACHEABLE, REQUIRED_COLUMNS, ROW_CHECKS)
+
+    def next_block(self, size: int = BLOCK_ROWS) -> ValidatedBlock | None:
+        """The next `size` records, validated; None at the end of the file."""
+        reader = self._reader
+        start = reader.line_num + 1 + self._line_offset
+        records = list(itertools.islice(reader, size))
+        if not records:
+            return None
+        if reader.line_num + self._line_offset - start + 1 == len(records):
+            lines = list(range(start, start + len(records)))  # one line per record: no quoted line breaks
+        else:
+            lines = self._line_numbers(records, start)
+        width = len(self.columns)
+        rows: list[list[str]] = []
+        row_lines: list[int] = []
+        malformed: list[RejectedRow] = []
+        for line, row in zip(lines, records, strict=True):
+            if len(row) == width and row[0]:
+                rows.append(row)
+                row_lines.append(line)
+            elif "".join(row).strip():
+                if len(row) == width:
+                    rows.append(row)
+                    row_lines.append(line)
+                else:
+                    malformed.append(_wrong_width(line, len(row), width))
+            # else: a blank line, or one of separators only
+        block = self._validator.validate(row_lines, rows)
+        if malformed:
+            block.rejected = sorted(block.rejected + malformed, key=lambda rejected: rejected.line)
+            block.rows_read += len(malformed)
+        return block
+
+    def _line_numbers(self, records: list[list[str]], start: int) -> list[int]:
+        """Where each record starts, when some span several lines: count the line breaks
+        inside their quoted cells."""
+        lines = []
+        line = start
+        for record in records:
+            lines.append(line)
+            line += 1 + sum(cell.count("\n") for cell in record)
+        return lines
+
+
+def refuse_other_insurers(block: ValidatedBlock, allowed: Collection[str]) -> None:
+    """Reject the block's rows for insurers a credential may not load (an insurer's own key)."""
+    numbers = block.columns.get("insurer_number", [])
+
+    def refused(index: int) -> InvalidValue | None:
+        number = numbers[index].digits
+        if number in allowed:
+            return None
+        return InvalidValue(
+            "insurer_number",
+            Problem.FORBIDDEN_CONTENT,
+            f"この認証情報では保険者 {number} のデータを登録できません",
+            f"this credential may not load data of insurer {number}",
+        )
+
+    block.refuse(refused)
+
+
+def _wrong_width(line: int, cells: int, width: int) -> RejectedRow:
+    problem = InvalidValue(
+        "row",
+        Problem.BAD_FORMAT,
+        f"列数が見出しと異なります（{cells}列、見出しは{width}列）",
+        f"{cells} cells where the header has {width}",
+    )
+    return RejectedRow(line, (problem,))
+
+
+def parse_csv(lines: Iterable[str], block_rows: int = 1024) -> Iterator[AcceptedRow | RejectedRow]:
+    """Validate every data row of a feed, row by row, in file order (the import reads blocks)."""
+    reader = FeedReader(lines)
+    while (block := reader.next_block(block_rows)) is not None:
+        rows: list[AcceptedRow | RejectedRow] = [*accepted_rows(block), *block.rejected]
+        yield from sorted(rows, key=lambda row: row.line)
+
+
+def accepted_rows(block: ValidatedBlock) -> Iterator[AcceptedRow]:
+    """The accepted rows of a block, one by one, with their values keyed by column."""
+    columns = [(column, values) for column, values in block.columns.items()]
+    for index, line in enumerate(block.lines):
+        values = {column: values[index] for column, values in columns if values[index] is not None}
+        yield AcceptedRow(line, _with_groups(values))
 
 
 def parse_row(line: int, cells: dict[str, str]) -> AcceptedRow | RejectedRow:
-    row = _Row(cells)
-    qualification = row.build()
-    if row.errors:
-        return RejectedRow(line, tuple(row.errors))
-    assert qualification is not None
-    return AcceptedRow(line, qualification)
+    """One row given as column → raw text (for callers that do not read CSV)."""
+    validator = BlockValidator(list(cells), PARSERS, frozenset(), REQUIRED_COLUMNS, ROW_CHECKS)
+    block = validator.validate([line], [list(cells.values())])
+    if block.rejected:
+        return block.rejected[0]
+    return next(accepted_rows(block))
 
 
-# Stand-ins while a row with errors is assembled; such a row is never returned.
-_PLACEHOLDER_INSURER = InsurerNumber("00000000")
-_NO_DATE = date.min
+def _with_groups(values: dict[str, Any]) -> dict[str, Any]:
+    """Adds the certificate objects a domain Qualification carries."""
+    if values.keys() & _ELDERLY_COLUMNS:
+        values["elderly"] = ElderlyRecipientCertificate(*(values.get(column) for column in _ELDERLY_COLUMNS))
+    if values.keys() & _LIMIT_COLUMNS:
+        values["limit"] = LimitCertificate(*(values.get(column) for column in _LIMIT_COLUMNS))
+    values.setdefault("specific_diseases", ())
+    return values
 
 
-@lru_cache(maxsize=4096)
-def _insurer(text: str) -> InsurerNumber:
-    return InsurerNumber.parse(text)
+def qualification_from_values(values: dict[str, Any]) -> Qualification:
+    """The domain object of an accepted row's values."""
+    return Qualification(
+        key=MemberKey(
+            values["insurer_number"],
+            values.get("insured_card_symbol", ""),
+            values["insured_identification_number"],
+            values.get("insured_branch_number"),
+        ),
+        insurer_name=values.get("insurer_name", ""),
+        name=values["name"],
+        name_kana=values["name_kana"],
+        sex1=values["sex1"],
+        birthdate=values["birthdate"],
+        qualification_date=values["qualification_date"],
+        card_classification=values.get("insured_card_classification", CardClassification.GENERAL),
+        disqualification_date=values.get("disqualification_date"),
+        reason_of_loss=values.get("reason_of_loss"),
+        personal_family=values.get("personal_family_classification"),
+        insured_name=values.get("insured_name"),
+        name_of_other=values.get("name_of_other"),
+        name_of_other_kana=values.get("name_of_other_kana"),
+        sex2=values.get("sex2"),
+        address=values.get("address"),
+        post_number=values.get("post_number"),
+        card_issued_on=values.get("insured_certificate_issuance_date"),
+        card_valid_from=values.get("insured_card_valid_date"),
+        card_valid_to=values.get("insured_card_expiration_date"),
+        copay_percent=values.get("insured_partial_contribution_ratio"),
+        preschool="preschool_classification" in values,
+        elderly=values.get("elderly"),
+        limit=values.get("limit"),
+        specific_diseases=values.get("specific_diseases", ()),
+        individual_key=values.get("individual_key"),
+    )
 
 
-@lru_cache(maxsize=65536)
-def _date(text: str) -> date:
-    return parse_flexible_date(text)
+_ELDERLY_COLUMNS = (
+    "elderly_recipient_certificate_date",
+    "elderly_recipient_valid_start_date",
+    "elderly_recipient_valid_end_date",
+    "elderly_recipient_contribution_ratio",
+)
+_LIMIT_COLUMNS = tuple(
+    "limit_application_certificate_" + part
+    for part in (
+        "classification",
+        "classification_flag",
+        "date",
+        "valid_start_date",
+        "valid_end_date",
+        "long_term_date",
+    )
+)
 
 
-class _Row:
-    """Reads one row's cells, collecting every error instead of stopping at the first."""
+Columns = dict[str, list[Any]]
+RowErrors = dict[int, list[InvalidValue]]
 
-    def __init__(self, cells: dict[str, str]) -> None:
-        self.cells = cells
-        self.errors: list[InvalidValue] = []
 
-    def text(self, column: str) -> str | None:
-        value = self.cells.get(column, "").strip()
-        if not value:
-            return None
-        if len(value) > MAX_TEXT_LENGTH:
-            self.errors.append(
-                InvalidValue(
-                    column,
-                    Problem.TOO_LONG,
-                    f"{MAX_TEXT_LENGTH}文字以内です",
-                    f"longer than {MAX_TEXT_LENGTH}",
-                )
-            )
-            return None
-        if any(not char.isprintable() and char != "\u3000" for char in value):
-            self.errors.append(
-                InvalidValue(column, Problem.BAD_FORMAT, "制御文字が含まれています", "control characters")
-            )
-            return None
-        return value
+def _inconsistent(column: str, message_ja: str, message_en: str) -> InvalidValue:
+    return InvalidValue(column, Problem.INCONSISTENT, message_ja, message_en)
 
-    def required(self, column: str) -> str:
-        value = self.text(column)
-        if value is None and not any(e.field == column for e in self.errors):
-            self.errors.append(
-                InvalidValue(column, Problem.REQUIRED, "必須項目が空です", "required value is missing")
-            )
-        return value or ""
 
-    def convert(self, column: str, converter: Callable[[str], T], raw: str | None) -> T | None:
-        if raw is None:
-            return None
-        try:
-            return converter(raw)
-        except InvalidValue as error:
-            self.errors.append(error.with_field(column))
-            return None
+def _range_check(start: str, end: str) -> RowCheck:
+    def check(parsed: Columns, rows: list[int], _: RowErrors) -> Iterator[tuple[int, InvalidValue]]:
+        begins, ends = parsed.get(start), parsed.get(end)
+        if begins is None or ends is None:
+            return
+        for index in rows:
+            if begins[index] is not None and ends[index] is not None and ends[index] < begins[index]:
+                yield index, _inconsistent(end, "有効終了日が開始日より前です", "ends before it starts")
 
-    def day(self, column: str, required: bool = False) -> date | None:
-        raw = self.required(column) if required else self.text(column)
-        return self.convert(column, _date, raw or None)
+    return check
 
-    def code(self, column: str, enum: type[E], width: int = 0, required: bool = False) -> E | None:
-        raw = self.required(column) if required else self.text(column)
-        if not raw:
-            return None
-        value = raw.zfill(width) if width and raw.isdigit() else raw.upper()
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(member.value for member in enum)
-            self.errors.append(
-                InvalidValue(
-                    column,
-                    Problem.UNKNOWN_CODE,
-                    f"未定義のコードです: {raw!r}（{allowed}）",
-                    f"unknown code {raw!r} (allowed: {allowed})",
-                )
-            )
-            return None
 
-    def ratio(self, column: str) -> int | None:
-        raw = self.text(column)
-        if raw is None:
-            return None
-        if raw.isdigit() and int(raw) in (10, 20, 30):
-            return int(raw)
-        self.errors.append(
-            InvalidValue(
-                column,
-                Problem.UNKNOWN_CODE,
-                f"負担割合は010/020/030（または10/20/30）です: {raw!r}",
-                f"a ratio is 010, 020 or 030: {raw!r}",
-            )
+def _acquired_after_birth(
+    parsed: Columns, rows: list[int], _: RowErrors
+) -> Iterator[tuple[int, InvalidValue]]:
+    born, acquired = parsed["birthdate"], parsed["qualification_date"]
+    for index in [i for i, (b, a) in enumerate(zip(born, acquired, strict=True)) if b and a and a < b]:
+        yield (
+            index,
+            _inconsistent(
+                "qualification_date",
+                "資格取得年月日が生年月日より前です",
+                "qualification starts before birth",
+            ),
         )
-        return None
 
-    def build(self) -> Qualification | None:
-        insurer = self.convert("insurer_number", _insurer, self.required("insurer_number"))
-        symbol = self.convert("insured_card_symbol", parse_symbol, self.text("insured_card_symbol") or "")
-        number = self.convert(
-            "insured_identification_number", parse_number, self.required("insured_identification_number")
-        )
-        branch = self.convert("insured_branch_number", parse_branch, self.text("insured_branch_number"))
-        name = self.required("name")
-        name_kana = self.required("name_kana")
-        sex1 = self.code("sex1", Sex, required=True)
-        birthdate = self.day("birthdate", required=True)
-        qualification_date = self.day("qualification_date", required=True)
-        disqualification_date = self.day("disqualification_date")
-        reason_of_loss = self.code("reason_of_loss", ReasonOfLoss, width=2)
-        name_of_other = self.text("name_of_other")
-        name_of_other_kana = self.text("name_of_other_kana")
-        insured_name = self.text("insured_name")
-        qualification = Qualification(
-            key=MemberKey(insurer or _PLACEHOLDER_INSURER, symbol or "", number or "", branch),
-            insurer_name=self.text("insurer_name") or "",
-            name=clean_name(name),
-            name_kana=clean_kana(name_kana),
-            sex1=sex1 or Sex.UNSET,
-            birthdate=birthdate or _NO_DATE,
-            qualification_date=qualification_date or _NO_DATE,
-            card_classification=self.code("insured_card_classification", CardClassification, width=2)
-            or CardClassification.GENERAL,
-            disqualification_date=disqualification_date,
-            reason_of_loss=reason_of_loss,
-            personal_family=self.code("personal_family_classification", PersonalFamily),
-            insured_name=clean_name(insured_name) if insured_name else None,
-            name_of_other=clean_name(name_of_other) if name_of_other else None,
-            name_of_other_kana=clean_kana(name_of_other_kana) if name_of_other_kana else None,
-            sex2=self.code("sex2", Sex),
-            address=self.text("address"),
-            post_number=self._post_number(),
-            card_issued_on=self.day("insured_certificate_issuance_date"),
-            card_valid_from=self.day("insured_card_valid_date"),
-            card_valid_to=self.day("insured_card_expiration_date"),
-            copay_percent=self.ratio("insured_partial_contribution_ratio"),
-            preschool=self.code("preschool_classification", PreschoolClass) is not None,
-            elderly=self._elderly(),
-            limit=self._limit(),
-            specific_diseases=self._specific_diseases(),
-            individual_key=self._individual_key(),
-        )
-        self._check_consistency(birthdate, qualification_date, disqualification_date, reason_of_loss)
-        return None if self.errors else qualification
 
-    def _post_number(self) -> str | None:
-        raw = self.text("post_number")
-        if raw is None:
-            return None
-        match = _POST_NUMBER.match(raw.replace("〒", "").replace("－", "-").strip())
-        if not match:
-            self.errors.append(
-                InvalidValue(
-                    "post_number", Problem.BAD_FORMAT, "郵便番号はNNN-NNNNです", "post number is NNN-NNNN"
-                )
-            )
-            return None
-        return f"{match[1]}-{match[2]}"
-
-    def _individual_key(self) -> str | None:
-        raw = self.text("individual_key")
-        if raw is None:
-            return None
-        if raw.isdigit() and len(raw) == 12:
-            self.errors.append(
-                InvalidValue(
-                    "individual_key",
-                    Problem.FORBIDDEN_CONTENT,
-                    "12桁の数字は個人番号の可能性があるため受け付けません",
-                    "a 12-digit number may be a My Number and is refused",
-                )
-            )
-            return None
-        if not _INDIVIDUAL_KEY.match(raw):
-            self.errors.append(
-                InvalidValue(
-                    "individual_key",
-                    Problem.BAD_FORMAT,
-                    "英数字と _ . : - の64文字以内です",
-                    "1-64 characters of A-Z a-z 0-9 _ . : -",
-                )
-            )
-            return None
-        return raw
-
-    def _elderly(self) -> ElderlyRecipientCertificate | None:
-        certificate = ElderlyRecipientCertificate(
-            issued_on=self.day("elderly_recipient_certificate_date"),
-            valid_from=self.day("elderly_recipient_valid_start_date"),
-            valid_to=self.day("elderly_recipient_valid_end_date"),
-            copay_percent=self.ratio("elderly_recipient_contribution_ratio"),
-        )
-        self._check_range("elderly_recipient_valid_end_date", certificate.valid_from, certificate.valid_to)
-        return certificate if certificate != ElderlyRecipientCertificate() else None
-
-    def _limit(self) -> LimitCertificate | None:
-        prefix = "limit_application_certificate_"
-        certificate = LimitCertificate(
-            classification=self.code(prefix + "classification", LimitCertificateClass, width=2),
-            category=self.code(prefix + "classification_flag", LimitCategory),
-            issued_on=self.day(prefix + "date"),
-            valid_from=self.day(prefix + "valid_start_date"),
-            valid_to=self.day(prefix + "valid_end_date"),
-            long_term_from=self.day(prefix + "long_term_date"),
-        )
-        self._check_range(prefix + "valid_end_date", certificate.valid_from, certificate.valid_to)
-        return certificate if certificate != LimitCertificate() else None
-
-    def _specific_diseases(self) -> tuple[SpecificDiseaseCertificate, ...]:
-        columns = (
-            "specific_diseases_disease_category",
-            "specific_diseases_certificate_date",
-            "specific_diseases_valid_start_date",
-            "specific_diseases_valid_end_date",
-            "specific_diseases_self_pay",
-        )
-        lists = [(self.cells.get(column) or "").split(LIST_SEPARATOR) for column in columns]
-        count = len(lists[0]) if lists[0] != [""] else 0
-        if any(len(values) not in (1, count) and values != [""] for values in lists[1:]):
-            self.errors.append(
-                InvalidValue(
-                    "specific_diseases_disease_category",
-                    Problem.INCONSISTENT,
-                    "特定疾病の各列の件数（| 区切り）が一致しません",
-                    "specific_diseases_* columns list different numbers of certificates",
-                )
-            )
-            return ()
-        return tuple(self._specific_disease(index, columns) for index in range(count))
-
-    def _specific_disease(self, index: int, columns: tuple[str, ...]) -> SpecificDiseaseCertificate:
-        def cell(column: str) -> str | None:
-            values = (self.cells.get(column) or "").split(LIST_SEPARATOR)
-            return values[index].strip() if index < len(values) and values[index].strip() else None
-
-        row = _Row({column: cell(column) or "" for column in columns})
-        category = row.code(columns[0], SpecificDisease, required=True)
-        self_pay = row.text(columns[4])
-        certificate = SpecificDiseaseCertificate(
-            category=category or SpecificDisease.DIALYSIS,
-            issued_on=row.day(columns[1]),
-            valid_from=row.day(columns[2]),
-            valid_to=row.day(columns[3]),
-            self_pay_limit_yen=int(self_pay) if self_pay and self_pay.isdigit() else None,
-        )
-        if self_pay and not self_pay.isdigit():
-            row.errors.append(
-                InvalidValue(
-                    columns[4], Problem.BAD_FORMAT, "自己負担限度額は円単位の整数です", "yen as an integer"
-                )
-            )
-        self.errors.extend(row.errors)
-        return certificate
-
-    def _check_range(self, column: str, start: date | None, end: date | None) -> None:
-        if start is not None and end is not None and end < start:
-            self.errors.append(
-                InvalidValue(
-                    column, Problem.INCONSISTENT, "有効終了日が開始日より前です", "ends before it starts"
-                )
-            )
-
-    def _check_consistency(
-        self,
-        birthdate: date | None,
-        qualification_date: date | None,
-        disqualification_date: date | None,
-        reason_of_loss: ReasonOfLoss | None,
-    ) -> None:
-        if birthdate and qualification_date and qualification_date < birthdate:
-            self.errors.append(
-                InvalidValue(
-                    "qualification_date",
-                    Problem.INCONSISTENT,
-                    "資格取得年月日が生年月日より前です",
-                    "qualification starts before birth",
-                )
-            )
-        if qualification_date and disqualification_date and disqualification_date < qualification_date:
-            self.errors.append(
-                InvalidValue(
+def _lost_after_acquired(
+    parsed: Columns, rows: list[int], _: RowErrors
+) -> Iterator[tuple[int, InvalidValue]]:
+    acquired, lost = parsed["qualification_date"], parsed["disqualification_date"]
+    for index in rows:
+        if acquired[index] is not None and lost[index] < acquired[index]:
+            yield (
+                index,
+                _inconsistent(
                     "disqualification_date",
-                    Problem.INCONSISTENT,
                     "資格喪失年月日が資格取得年月日より前です",
                     "qualification ends before it starts",
-                )
+                ),
             )
-        if (
-            reason_of_loss is not None
-            and disqualification_date is None
-            and not any(e.field == "disqualification_date" for e in self.errors)
-        ):
-            self.errors.append(
-                InvalidValue(
+
+
+def _reason_needs_loss(
+    parsed: Columns, rows: list[int], errors: RowErrors
+) -> Iterator[tuple[int, InvalidValue]]:
+    lost = parsed.get("disqualification_date")
+    for index in rows:
+        if lost is not None and lost[index] is not None:
+            continue
+        if not any(error.field == "disqualification_date" for error in errors.get(index, ())):
+            yield (
+                index,
+                _inconsistent(
                     "reason_of_loss",
-                    Problem.INCONSISTENT,
                     "資格喪失事由がありますが資格喪失年月日がありません",
                     "a reason of loss without a disqualification date",
+                ),
+            )
+
+
+def _specific_diseases(parsed: Columns, rows: list[int], _: RowErrors) -> Iterator[tuple[int, InvalidValue]]:
+    """Parses the `|`-joined certificate lists into the derived column `specific_diseases`."""
+    derived = parsed.setdefault("specific_diseases", [()] * len(parsed[_DISEASE_COLUMNS[0]]))
+    for index in rows:
+        certificates, found = _diseases_of_row(parsed, index)
+        derived[index] = certificates
+        yield from ((index, error) for error in found)
+
+
+def _diseases_of_row(
+    parsed: Columns, index: int
+) -> tuple[tuple[SpecificDiseaseCertificate, ...], list[InvalidValue]]:
+    lists = [str(parsed[column][index] or "").split(LIST_SEPARATOR) if column in parsed else [""]
+             for column in _DISEASE_COLUMNS]  # fmt: skip
+    count = len(lists[0])
+    if any(len(items) not in (1, count) and items != [""] for items in lists[1:]):
+        message = (
+            "特定疾病の各列の件数（| 区切り）が一致しません",
+            "specific_diseases_* columns list different numbers of certificates",
+        )
+        return (), [_inconsistent(_DISEASE_COLUMNS[0], *message)]
+    parsers: tuple[CellParser, ...] = (_DISEASE_CATEGORY, _cells.day, _cells.day, _cells.day, _cells.self_pay)
+    certificates: list[SpecificDiseaseCertificate] = []
+    errors: list[InvalidValue] = []
+    for position in range(count):
+        item: list[Any] = []
+        found: list[InvalidValue] = []
+        for column, items, parse in zip(_DISEASE_COLUMNS, lists, parsers, strict=True):
+            raw = items[position] if position < len(items) else ""
+            try:
+                item.append(parse(raw) if raw.strip() else None)
+            except InvalidValue as error:
+                found.append(error.with_field(column))
+                item.append(None)
+        if item[0] is None and not any(e.field == _DISEASE_COLUMNS[0] for e in found):
+            found.append(
+                InvalidValue(
+                    _DISEASE_COLUMNS[0], Problem.REQUIRED, "必須項目が空です", "required value is missing"
                 )
             )
+        errors.extend(found)
+        if not found:
+            certificates.append(SpecificDiseaseCertificate(*item))
+    return tuple(certificates), errors
+
+
+_DISEASE_CATEGORY = _cells.code(SpecificDisease)
+
+# The checks that span cells, each with the columns whose presence makes it apply.
+ROW_CHECKS: tuple[tuple[tuple[str, ...], RowCheck], ...] = (
+    (_ELDERLY_COLUMNS[1:3], _range_check(_ELDERLY_COLUMNS[1], _ELDERLY_COLUMNS[2])),
+    (_LIMIT_COLUMNS[3:5], _range_check(_LIMIT_COLUMNS[3], _LIMIT_COLUMNS[4])),
+    (("birthdate",), _acquired_after_birth),
+    (("disqualification_date",), _lost_after_acquired),
+    (("reason_of_loss",), _reason_needs_loss),
+    ((_DISEASE_COLUMNS[0],), _specific_diseases),
+)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from onshi.domain.actors import Actor
-from onshi.domain.audit import AuditEvent, subject_key
+from onshi.domain.audit import AuditEvent, member_subject_key, subject_key
 from onshi.domain.dates import format_wire_date, now_jst, parse_flexible_date, today_jst
 from onshi.domain.eligibility import NumberQuery, Verdict, decide, successor_lookup, with_successors
 from onshi.domain.errors import InvalidValue
@@ -129,13 +129,14 @@ async def confirm_by_numbers(
         if lookup := successor_lookup(verdict):
             verdict = with_successors(verdict, await store.successors(conn, lookup))
     subject = verdict.subject
+    searched = subject_key(query.insurer_number.digits, query.symbol, query.number, query.branch)
     await audit.record(
         AuditEvent(
             actor,
             "confirm.numbers",
             f"validity:{verdict.validity.value}",
-            subject_key(query.insurer_number.digits, query.symbol, query.number, query.branch),
-            subject.member_ref if subject else None,
+            # The matched person's full card key (with 枝番), else the key as searched.
+            member_subject_key(subject.key) if subject else searched,
             occurred_at=processed_at,
         )
     )

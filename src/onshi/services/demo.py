@@ -13,7 +13,7 @@ from onshi.domain.actors import ActorKind
 from onshi.domain.facility import Facility, FacilityCode, FacilityType
 from onshi.store import apikeys, facilities
 from onshi.store.database import Database
-from onshi.store.schema import members, qualifications
+from onshi.store.schema import qualifications
 
 DEMO_FACILITY = Facility(
     FacilityCode("1319900019"), "オンシ・デモ診療所", FacilityType.MEDICAL_CLINIC, accepts_smartphone=True
@@ -52,17 +52,14 @@ def _example(label: str, expected: str, row: Row[Any]) -> Example:
 
 async def examples(db: Database, on: date) -> list[Example]:
     """A valid patient, a lost one, a job changer with a newer qualification, and unknown numbers."""
-    q, m = qualifications, members
-    later = q.alias("later")
-    other = m.alias("other")
+    q, later = qualifications, qualifications.alias("later")
     has_newer = exists().where(
         and_(
-            other.c.individual_key == m.c.individual_key,
-            later.c.member_id == other.c.id,
-            later.c.qualification_date > q.c.qualification_date,
+            later.c.individual_key == q.c.individual_key, later.c.qualification_date > q.c.qualification_date
         )
     )
-    base = select(q).join(m, m.c.id == q.c.member_id).where(q.c.symbol != "").order_by(q.c.id).limit(1)
+    columns = (q.c.insurer_number, q.c.symbol, q.c.number, q.c.branch, q.c.birthdate)
+    base = select(*columns).where(q.c.symbol != "").order_by(*columns).limit(1)
     async with db.read() as conn:
         valid = await _first(
             conn, base.where(q.c.disqualification_date.is_(None), q.c.qualification_date <= on)

@@ -35,7 +35,6 @@ def _row(event: AuditEvent) -> dict[str, Any]:
         "channel": event.actor.channel.value,
         "action": event.action,
         "subject_key": event.subject_key,
-        "subject_member_id": event.subject_member_id,
         "outcome": event.outcome,
         "detail": orjson.dumps(event.detail).decode() if event.detail else None,
     }

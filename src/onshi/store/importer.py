@@ -1,14 +1,16 @@
 """Bulk loading of validated feed rows: staging table, then set-based merge.
 
-A chunk of rows goes into a temporary staging table (PostgreSQL: binary COPY; SQLite:
-executemany), then plain SQL — the same on both databases — does the rest:
+Rows are staged — in a temporary table by the importing process (PostgreSQL: binary COPY;
+SQLite: executemany), or, for large files on PostgreSQL, in unlogged chunk tables filled by
+worker processes (onshi.services.parallel_import) — then plain SQL, the same on both
+databases, merges each chunk in file order:
 
-1. insurers named in the rows are created or renamed;
+1. insurers named in the chunk are created or renamed;
 2. rows whose insurer is unknown and unnamed are rejected (reported, not loaded);
-3. members (individual-level keys) are created; an individual key given later is kept;
-4. each row is classified against the version before it — the previous row of the same
-   period in the file, or else the current version in the database — as changed or not;
-5. every version a changed row supersedes is appended to `qualification_history`
+3. each row is classified against the version before it — the previous row of the same
+   period in the chunk, or else the current version in the database — as changed or not
+   (a narrow temporary table of flags, not a second copy of the rows);
+4. every version a changed row supersedes is appended to `qualification_history`
    (never overwritten), and the last row of each changed period becomes current.
 
 Unchanged rows (the same content as the current version) are counted and skipped, so a
@@ -17,31 +19,34 @@ daily full feed does not grow the history.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert, text
+from sqlalchemy import Column, Dialect, Integer, MetaData, String, Table, Text, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.schema import CreateTable
 
 from onshi.domain.errors import InvalidValue, Problem
-from onshi.feeds.insurer_csv import AcceptedRow, RejectedRow
-from onshi.store.dialect import is_postgres
-from onshi.store.qualifications import content_hash, to_row
-from onshi.store.schema import QUALIFICATION_DATA_COLUMNS, qualifications
+from onshi.feeds.insurer_csv import RejectedRow, ValidatedBlock
+from onshi.store.dialect import dialect_insert, is_postgres
+from onshi.store.qualifications import DATA_COLUMNS, content_hash, feed_data_columns
+from onshi.store.schema import PERIOD_KEY, QUALIFICATION_DATA_COLUMNS, insurers, qualifications
 
-_PROVENANCE = ("member_id", "content_hash", "import_id", "import_line", "recorded_at")
-DATA_COLUMNS = tuple(c for c in QUALIFICATION_DATA_COLUMNS if c not in _PROVENANCE)
-_EXTRA = ("line", "individual_key", "insurer_name", "insurer_kind", "insurer_prefecture", "content_hash")
+_PROVENANCE = ("content_hash", "import_id", "import_line", "recorded_at")
+if tuple(c for c in QUALIFICATION_DATA_COLUMNS if c not in _PROVENANCE) != DATA_COLUMNS:
+    raise RuntimeError("store.qualifications.DATA_COLUMNS is out of step with the schema")
+_EXTRA = ("line", "insurer_name", "insurer_kind", "insurer_prefecture", "content_hash")
 STAGING_COLUMNS = _EXTRA + DATA_COLUMNS
+TEMP_STAGING = "import_staging"
 
 _staging_metadata = MetaData()
 staging = Table(
-    "import_staging",
+    TEMP_STAGING,
     _staging_metadata,
     Column("line", Integer, nullable=False),
-    Column("individual_key", String(64)),
     Column("insurer_name", Text),
     Column("insurer_kind", String(24), nullable=False),
     Column("insurer_prefecture", String(2), nullable=False),
@@ -49,6 +54,12 @@ staging = Table(
     *(Column(name, qualifications.c[name].type) for name in DATA_COLUMNS),
     prefixes=["TEMPORARY"],
 )
+_INSURER_NAME = STAGING_COLUMNS.index("insurer_name")
+_INSURER_KIND = STAGING_COLUMNS.index("insurer_kind")
+_INSURER_PREFECTURE = STAGING_COLUMNS.index("insurer_prefecture")
+_INSURER_NUMBER = STAGING_COLUMNS.index("insurer_number")
+
+InsurersSeen = dict[str, tuple[str, str, str]]  # number → (name, kind, prefecture code)
 
 
 @dataclass(slots=True)
@@ -58,59 +69,158 @@ class ChunkResult:
     rejected: list[RejectedRow] | None = None
 
 
-def staging_record(row: AcceptedRow) -> tuple[Any, ...]:
-    q = row.qualification
-    values = to_row(q)
-    extra = {
-        "line": row.line,
-        "individual_key": q.individual_key,
-        "insurer_name": q.insurer_name or None,
-        "insurer_kind": q.key.insurer_number.kind.value,
-        "insurer_prefecture": q.key.insurer_number.prefecture_code,
-        "content_hash": content_hash(values),
+def staging_records(block: ValidatedBlock) -> list[tuple[Any, ...]]:
+    """The staging-table records (columns STAGING_COLUMNS) of a block's accepted rows."""
+    count = len(block)
+    if not count:
+        return []
+    columns = block.columns
+    data_rows = list(zip(*feed_data_columns(columns, count), strict=True))
+    insurer_numbers = columns["insurer_number"]
+    described = {
+        number.digits: (number.kind.value, number.prefecture_code) for number in set(insurer_numbers)
     }
-    return tuple(extra[c] for c in _EXTRA) + tuple(values[c] for c in DATA_COLUMNS)
+    names = columns.get("insurer_name") or [None] * count
+    return [
+        (line, name, *described[number.digits], content_hash(data), *data)
+        for line, name, number, data in zip(block.lines, names, insurer_numbers, data_rows, strict=True)
+    ]
+
+
+def chunk_insurers(records: Sequence[tuple[Any, ...]]) -> InsurersSeen:
+    """Insurer number → (name, kind, prefecture) of the last named row of each insurer."""
+    return {
+        record[_INSURER_NUMBER]: (record[_INSURER_NAME], record[_INSURER_KIND], record[_INSURER_PREFECTURE])
+        for record in records
+        if record[_INSURER_NAME] is not None
+    }
+
+
+def chunk_table(import_id: int, chunk: int) -> str:
+    """The unlogged table a worker process stages one chunk of a parallel import in."""
+    return f"onshi_stage_{int(import_id)}_{int(chunk)}"
+
+
+def create_chunk_table_sql(name: str) -> str:
+    """DDL of a chunk table: the staging columns, unlogged (it lives for one merge)."""
+    ddl = str(CreateTable(staging).compile(dialect=_postgres_dialect()))
+    return ddl.replace(f"CREATE TEMPORARY TABLE {TEMP_STAGING}", f"CREATE UNLOGGED TABLE {name}", 1)
+
+
+@functools.cache
+def _postgres_dialect() -> Dialect:
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
 class QualificationLoader:
-    """Loads chunks of accepted rows within the caller's transaction."""
+    """Merges chunks of staged rows within the caller's transaction.
 
-    def __init__(self, conn: AsyncConnection, import_id: int, recorded_at: datetime) -> None:
+    On PostgreSQL each group of merge statements goes to the server as one script (one
+    round trip, no per-statement work in Python while validation runs beside it)."""
+
+    def __init__(
+        self,
+        conn: AsyncConnection,
+        import_id: int,
+        recorded_at: datetime,
+        known_insurers: dict[str, str] | None = None,
+        staging_table: str = TEMP_STAGING,
+    ) -> None:
         self._conn = conn
+        # Insurer number → name already written by this import: later chunks skip them.
+        self._known_insurers = known_insurers if known_insurers is not None else {}
         self._params = {"import_id": import_id, "now": recorded_at}
+        # The two values are ours (an integer and a timestamp), so they may be inlined.
+        self._literals = {
+            ":import_id": str(int(import_id)),
+            ":now": f"'{recorded_at.isoformat()}'::timestamptz",
+        }
+        self._staging = staging_table
 
     async def prepare(self) -> None:
-        await self._conn.run_sync(lambda sync: staging.create(sync, checkfirst=True))
-        await self._conn.execute(text("DELETE FROM import_staging"))
+        """Create the temporary staging table on this connection if needed (a precompiled
+        statement: reflection would cost more than the merge); `merge` leaves it empty."""
+        await self._conn.exec_driver_sql(_create_staging(self._conn.dialect))
 
     async def load(self, records: Sequence[tuple[Any, ...]]) -> ChunkResult:
-        """Merge staging records (see `staging_record`); returns counts and insurer rejections."""
+        """Stage records (see `staging_records`) in the temporary table and merge them."""
         if not records:
             return ChunkResult(rejected=[])
+        await self._stage(list(records))
+        return await self.merge(chunk_insurers(records))
+
+    async def merge(self, insurers_seen: InsurersSeen) -> ChunkResult:
+        """Merge what the staging table holds. Leaves it empty (a chunk table is dropped)."""
         if is_postgres(self._conn):
             # One import at a time per database: concurrent merges would race on versions.
             await self._conn.execute(text("SELECT pg_advisory_xact_lock(7042001)"))
-        await self._stage(list(records))
-        await self._execute(_UPSERT_INSURERS)
+            # Statistics on the join keys only (cheap): without them the planner guesses the
+            # staged row count from the table's size and may scan the whole registry.
+            await self._run(_ANALYZE_STAGING_KEYS)
+        await self._upsert_insurers(insurers_seen)
         rejected = await self._reject_unknown_insurers()
-        await self._execute(_UPSERT_MEMBERS)
-        await self._execute(_CLASSIFY)
+        # The narrow classification table is analysed so that its joins with the registry
+        # use the primary key for a few rows instead of scanning everything.
+        await self._run(
+            _CLASSIFY,
+            _ANALYZE_CLASSIFIED,
+            _HISTORY_FROM_CURRENT,
+            _HISTORY_FROM_FILE,
+            _UPDATE_CURRENT,
+            _INSERT_NEW,
+        )
         counts = (await self._conn.execute(text(_COUNT_CHANGED))).one()
-        await self._execute(_HISTORY_FROM_CURRENT)
-        await self._execute(_HISTORY_FROM_FILE)
-        await self._execute(_UPSERT_CURRENT)
-        await self._conn.execute(text("DROP TABLE import_classified"))
-        await self._conn.execute(text("DELETE FROM import_staging"))
+        await self._run("DROP TABLE import_classified", self._emptying())
         return ChunkResult(loaded=int(counts[0] or 0), unchanged=int(counts[1] or 0), rejected=rejected)
 
-    async def _execute(self, sql: str) -> None:
-        await self._conn.execute(text(sql), self._params)
+    def _emptying(self) -> str:
+        if self._staging != TEMP_STAGING:
+            return f"DROP TABLE {TEMP_STAGING}"  # renamed to the chunk table by _sql
+        # TRUNCATE leaves no dead rows behind to mislead the planner about the next chunk.
+        return f"TRUNCATE {TEMP_STAGING}" if is_postgres(self._conn) else f"DELETE FROM {TEMP_STAGING}"
+
+    async def _upsert_insurers(self, insurers_seen: InsurersSeen) -> None:
+        """Create or rename the chunk's insurers (skipping those this import already wrote)."""
+        known = self._known_insurers
+        changed = {number: seen for number, seen in insurers_seen.items() if known.get(number) != seen[0]}
+        if not changed:
+            return
+        now = self._params["now"]
+        rows = [
+            {"insurer_number": number, "name": name, "kind": kind, "prefecture_code": prefecture,
+             "created_at": now, "updated_at": now}
+            for number, (name, kind, prefecture) in changed.items()
+        ]  # fmt: skip
+        statement = dialect_insert(self._conn, insurers)
+        statement = statement.on_conflict_do_update(
+            index_elements=["insurer_number"],
+            set_={"name": statement.excluded.name, "updated_at": statement.excluded.updated_at},
+            where=insurers.c.name != statement.excluded.name,
+        )
+        await self._conn.execute(statement, rows)
+        known.update({number: name for number, (name, _, _) in changed.items()})
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace(TEMP_STAGING, self._staging) if self._staging != TEMP_STAGING else statement
+
+    async def _run(self, *statements: str) -> None:
+        if is_postgres(self._conn):
+            script = self._sql(";\n".join(statements))
+            for name, literal in self._literals.items():
+                script = script.replace(name, literal)
+            raw = await self._conn.get_raw_connection()
+            await raw.driver_connection.execute(script)  # type: ignore[union-attr]
+            return
+        for statement in statements:
+            await self._conn.execute(text(self._sql(statement)), self._params)
 
     async def _stage(self, records: list[tuple[Any, ...]]) -> None:
         if is_postgres(self._conn):
             raw = await self._conn.get_raw_connection()
             await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
-                "import_staging", records=records, columns=list(STAGING_COLUMNS)
+                TEMP_STAGING, records=records, columns=list(STAGING_COLUMNS)
             )
         else:
             await self._conn.execute(
@@ -119,9 +229,8 @@ class QualificationLoader:
 
     async def _reject_unknown_insurers(self) -> list[RejectedRow]:
         unknown = "NOT EXISTS (SELECT 1 FROM insurers i WHERE i.insurer_number = s.insurer_number)"
-        result = await self._conn.execute(
-            text(f"SELECT s.line, s.insurer_number FROM import_staging s WHERE {unknown} ORDER BY s.line")
-        )
+        query = f"SELECT s.line, s.insurer_number FROM import_staging s WHERE {unknown} ORDER BY s.line"
+        result = await self._conn.execute(text(self._sql(query)))
         rejected = [
             RejectedRow(
                 line,
@@ -137,57 +246,45 @@ class QualificationLoader:
             for line, number in result
         ]
         if rejected:
-            await self._conn.execute(text(f"DELETE FROM import_staging AS s WHERE {unknown}"))
+            await self._conn.execute(text(self._sql(f"DELETE FROM import_staging AS s WHERE {unknown}")))
         return rejected
+
+
+_ANALYZE_CLASSIFIED = "ANALYZE import_classified"
+_ANALYZE_STAGING_KEYS = f"ANALYZE import_staging (line, {', '.join(PERIOD_KEY)})"
+
+
+@functools.cache
+def _create_staging(dialect: Dialect) -> str:
+    return str(CreateTable(staging, if_not_exists=True).compile(dialect=dialect))
 
 
 def _cols(prefix: str, columns: Sequence[str]) -> str:
     return ", ".join(f"{prefix}{c}" for c in columns)
 
 
-_UPSERT_INSURERS = """
-INSERT INTO insurers (insurer_number, name, kind, prefecture_code, created_at, updated_at)
-SELECT insurer_number, insurer_name, insurer_kind, insurer_prefecture, :now, :now
-FROM (
-    SELECT insurer_number, insurer_name, insurer_kind, insurer_prefecture,
-           ROW_NUMBER() OVER (PARTITION BY insurer_number ORDER BY line DESC) AS rn
-    FROM import_staging WHERE insurer_name IS NOT NULL
-) latest
-WHERE rn = 1
-ON CONFLICT (insurer_number) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
-WHERE insurers.name <> excluded.name
-"""
+def _same_period(left: str, right: str) -> str:
+    return " AND ".join(f"{left}.{c} = {right}.{c}" for c in PERIOD_KEY)
 
-_UPSERT_MEMBERS = """
-INSERT INTO members (insurer_number, symbol, number, branch, individual_key)
-SELECT insurer_number, symbol, number, branch, individual_key
-FROM (
-    SELECT insurer_number, symbol, number, branch, individual_key,
-           ROW_NUMBER() OVER (PARTITION BY insurer_number, symbol, number, branch ORDER BY line DESC) AS rn
-    FROM import_staging
-) latest
-WHERE rn = 1
-ON CONFLICT (insurer_number, symbol, number, branch) DO UPDATE SET individual_key = excluded.individual_key
-WHERE excluded.individual_key IS NOT NULL
-  AND (members.individual_key IS NULL OR members.individual_key <> excluded.individual_key)
-"""
 
-_CLASSIFY = """
+# Per staged row: whether it changes the version before it (the previous row of its period
+# in this chunk, else the current version), its place from the end of its period's rows,
+# and the version number it would get. Narrow: the rows themselves stay in staging.
+_PERIOD = f"PARTITION BY {_cols('s.', PERIOD_KEY)}"
+_CLASSIFY = f"""
 CREATE TEMPORARY TABLE import_classified AS
-SELECT c.*,
+SELECT c.line, {_cols("c.", PERIOD_KEY)}, c.changed, c.from_last, c.base_version,
        c.base_version + SUM(CASE WHEN c.changed THEN 1 ELSE 0 END)
-           OVER (PARTITION BY c.member_id, c.qualification_date ORDER BY c.line ROWS UNBOUNDED PRECEDING) AS version
+           OVER (PARTITION BY {_cols("c.", PERIOD_KEY)} ORDER BY c.line ROWS UNBOUNDED PRECEDING) AS version
 FROM (
-    SELECT w.*, (w.prev_hash IS NULL OR w.prev_hash <> w.content_hash) AS changed
+    SELECT w.line, {_cols("w.", PERIOD_KEY)}, w.from_last, w.base_version,
+           (w.prev_hash IS NULL OR w.prev_hash <> w.content_hash) AS changed
     FROM (
-        SELECT s.*, m.id AS member_id, COALESCE(q.version, 0) AS base_version,
-               COALESCE(LAG(s.content_hash) OVER (PARTITION BY m.id, s.qualification_date ORDER BY s.line),
-                        q.content_hash) AS prev_hash,
-               ROW_NUMBER() OVER (PARTITION BY m.id, s.qualification_date ORDER BY s.line DESC) AS from_last
+        SELECT s.line, s.content_hash, {_cols("s.", PERIOD_KEY)}, COALESCE(q.version, 0) AS base_version,
+               COALESCE(LAG(s.content_hash) OVER ({_PERIOD} ORDER BY s.line), q.content_hash) AS prev_hash,
+               ROW_NUMBER() OVER ({_PERIOD} ORDER BY s.line DESC) AS from_last
         FROM import_staging s
-        JOIN members m ON m.insurer_number = s.insurer_number AND m.symbol = s.symbol
-                      AND m.number = s.number AND m.branch = s.branch
-        LEFT JOIN qualifications q ON q.member_id = m.id AND q.qualification_date = s.qualification_date
+        LEFT JOIN qualifications q ON {_same_period("q", "s")}
     ) w
 ) c
 """
@@ -202,37 +299,51 @@ _HISTORY_FROM_CURRENT = f"""
 INSERT INTO qualification_history ({_cols("", _HISTORY_COLUMNS)}, superseded_at, superseded_by_import_id)
 SELECT {_cols("q.", _HISTORY_COLUMNS)}, :now, :import_id
 FROM qualifications q
-WHERE EXISTS (
-    SELECT 1 FROM import_classified c
-    WHERE c.member_id = q.member_id AND c.qualification_date = q.qualification_date AND c.changed
-)
+JOIN (SELECT DISTINCT {_cols("", PERIOD_KEY)} FROM import_classified WHERE changed AND base_version > 0) c
+  ON {_same_period("q", "c")}
 """
 
-_FROM_CLASSIFIED = (
-    f"{_cols('c.', DATA_COLUMNS)}, c.member_id, c.content_hash, :import_id, c.line, :now, c.version"
-)
-_INSERT_COLUMNS = (
-    f"{_cols('', DATA_COLUMNS)}, member_id, content_hash, import_id, import_line, recorded_at, version"
-)
+_SOURCE = "import_classified c JOIN import_staging s ON s.line = c.line"
+_FROM_STAGED = f"{_cols('s.', DATA_COLUMNS)}, s.content_hash, :import_id, s.line, :now, c.version"
+_INSERT_COLUMNS = f"{_cols('', DATA_COLUMNS)}, content_hash, import_id, import_line, recorded_at, version"
 
 _HISTORY_FROM_FILE = f"""
 INSERT INTO qualification_history ({_INSERT_COLUMNS}, superseded_at, superseded_by_import_id)
-SELECT {_FROM_CLASSIFIED}, :now, :import_id
-FROM import_classified c
+SELECT {_FROM_STAGED}, :now, :import_id
+FROM {_SOURCE}
 WHERE c.changed AND c.from_last > 1
 ORDER BY c.line
 """
 
-_UPSERT_CURRENT = f"""
+_STAGED_AS = ", ".join(
+    [f"s.{c} AS {c}" for c in DATA_COLUMNS]
+    + ["s.content_hash AS content_hash", ":import_id AS import_id", "s.line AS import_line", ":now AS recorded_at",
+       "c.version AS version"]
+)  # fmt: skip
+_UPDATED = (
+    *DATA_COLUMNS[len(PERIOD_KEY) :],
+    "content_hash",
+    "import_id",
+    "import_line",
+    "recorded_at",
+    "version",
+)
+
+# Periods that have a current version are updated in place (their old version is already in
+# the history); new periods are plain inserts — no speculative insertion per row.
+_UPDATE_CURRENT = f"""
+UPDATE qualifications AS q SET {", ".join(f"{column} = u.{column}" for column in _UPDATED)}
+FROM (
+    SELECT {_STAGED_AS}
+    FROM {_SOURCE}
+    WHERE c.from_last = 1 AND c.version > c.base_version AND c.base_version > 0
+) AS u
+WHERE {_same_period("q", "u")}
+"""
+
+_INSERT_NEW = f"""
 INSERT INTO qualifications ({_INSERT_COLUMNS})
-SELECT {_FROM_CLASSIFIED}
-FROM import_classified c
-WHERE c.from_last = 1 AND c.version > c.base_version
-ON CONFLICT (member_id, qualification_date) DO UPDATE SET
-    {
-    ", ".join(
-        f"{c} = excluded.{c}"
-        for c in (*DATA_COLUMNS, "content_hash", "import_id", "import_line", "recorded_at", "version")
-    )
-}
+SELECT {_FROM_STAGED}
+FROM {_SOURCE}
+WHERE c.from_last = 1 AND c.base_version = 0
 """

@@ -29,41 +29,7 @@ from onshi.domain.qualification import (
     Qualification,
     SpecificDiseaseCertificate,
 )
-from onshi.store.schema import insurers, members, qualifications
-
-# The columns that make up a version's content (its hash decides "changed or not").
-CONTENT_COLUMNS = (
-    "disqualification_date",
-    "reason_of_loss",
-    "card_classification",
-    "personal_family",
-    "insured_name",
-    "name",
-    "name_kana",
-    "name_of_other",
-    "name_of_other_kana",
-    "sex1",
-    "sex2",
-    "birthdate",
-    "address",
-    "post_number",
-    "card_issued_on",
-    "card_valid_from",
-    "card_valid_to",
-    "copay_percent",
-    "preschool",
-    "elderly_issued_on",
-    "elderly_valid_from",
-    "elderly_valid_to",
-    "elderly_copay_percent",
-    "limit_classification",
-    "limit_category",
-    "limit_issued_on",
-    "limit_valid_from",
-    "limit_valid_to",
-    "limit_long_term_from",
-    "specific_diseases",
-)
+from onshi.store.schema import insurers, qualifications
 
 
 def _opt(enum: Any, value: str | None) -> Any:
@@ -106,52 +72,83 @@ def _load_diseases(text: str | None) -> tuple[SpecificDiseaseCertificate, ...]:
     )
 
 
-def to_row(q: Qualification) -> dict[str, Any]:
-    """The qualification as column values (without member_id, provenance and hash)."""
-    elderly = q.elderly or ElderlyRecipientCertificate()
-    limit = q.limit or LimitCertificate()
-    return {
-        "insurer_number": q.key.insurer_number.digits,
-        "symbol": q.key.symbol,
-        "number": q.key.number,
-        "branch": q.key.branch or "",
-        "qualification_date": q.qualification_date,
-        "disqualification_date": q.disqualification_date,
-        "reason_of_loss": q.reason_of_loss.value if q.reason_of_loss else None,
-        "card_classification": q.card_classification.value,
-        "personal_family": q.personal_family.value if q.personal_family else None,
-        "insured_name": q.insured_name,
-        "name": q.name,
-        "name_kana": q.name_kana,
-        "name_of_other": q.name_of_other,
-        "name_of_other_kana": q.name_of_other_kana,
-        "sex1": q.sex1.value,
-        "sex2": q.sex2.value if q.sex2 else None,
-        "birthdate": q.birthdate,
-        "address": q.address,
-        "post_number": q.post_number,
-        "card_issued_on": q.card_issued_on,
-        "card_valid_from": q.card_valid_from,
-        "card_valid_to": q.card_valid_to,
-        "copay_percent": q.copay_percent,
-        "preschool": q.preschool,
-        "elderly_issued_on": elderly.issued_on,
-        "elderly_valid_from": elderly.valid_from,
-        "elderly_valid_to": elderly.valid_to,
-        "elderly_copay_percent": elderly.copay_percent,
-        "limit_classification": limit.classification.value if limit.classification else None,
-        "limit_category": limit.category.value if limit.category else None,
-        "limit_issued_on": limit.issued_on,
-        "limit_valid_from": limit.valid_from,
-        "limit_valid_to": limit.valid_to,
-        "limit_long_term_from": limit.long_term_from,
-        "specific_diseases": _dump_diseases(q.specific_diseases),
-    }
+# A staged row: the member's card key, then the period's columns in schema order.
+KEY_COLUMNS = ("insurer_number", "symbol", "number", "branch")
+PERIOD_COLUMNS = (
+    "qualification_date", "individual_key", "disqualification_date",
+    "reason_of_loss", "card_classification", "personal_family", "insured_name", "name", "name_kana",
+    "name_of_other", "name_of_other_kana", "sex1", "sex2", "birthdate", "address", "post_number",
+    "card_issued_on", "card_valid_from", "card_valid_to", "copay_percent", "preschool",
+    "elderly_issued_on", "elderly_valid_from", "elderly_valid_to", "elderly_copay_percent",
+    "limit_classification", "limit_category", "limit_issued_on", "limit_valid_from", "limit_valid_to",
+    "limit_long_term_from", "specific_diseases",
+)  # fmt: skip
+DATA_COLUMNS = KEY_COLUMNS + PERIOD_COLUMNS
+_PERIOD_KEY_WIDTH = len(KEY_COLUMNS) + 1  # the card key and qualification_date
+# Each data column from the feed column that carries it (onshi.feeds.insurer_csv), with the
+# value an empty cell stands for. The bulk import builds rows from these, column by column.
+FEED_COLUMNS: dict[str, tuple[str, Any]] = {
+    "symbol": ("insured_card_symbol", ""),
+    "number": ("insured_identification_number", None),
+    "branch": ("insured_branch_number", ""),
+    "qualification_date": ("qualification_date", None),
+    "individual_key": ("individual_key", None),
+    "disqualification_date": ("disqualification_date", None),
+    "reason_of_loss": ("reason_of_loss", None),
+    "card_classification": ("insured_card_classification", CardClassification.GENERAL),
+    "personal_family": ("personal_family_classification", None),
+    "insured_name": ("insured_name", None),
+    "name": ("name", None),
+    "name_kana": ("name_kana", None),
+    "name_of_other": ("name_of_other", None),
+    "name_of_other_kana": ("name_of_other_kana", None),
+    "sex1": ("sex1", None),
+    "sex2": ("sex2", None),
+    "birthdate": ("birthdate", None),
+    "address": ("address", None),
+    "post_number": ("post_number", None),
+    "card_issued_on": ("insured_certificate_issuance_date", None),
+    "card_valid_from": ("insured_card_valid_date", None),
+    "card_valid_to": ("insured_card_expiration_date", None),
+    "copay_percent": ("insured_partial_contribution_ratio", None),
+    "elderly_issued_on": ("elderly_recipient_certificate_date", None),
+    "elderly_valid_from": ("elderly_recipient_valid_start_date", None),
+    "elderly_valid_to": ("elderly_recipient_valid_end_date", None),
+    "elderly_copay_percent": ("elderly_recipient_contribution_ratio", None),
+    "limit_classification": ("limit_application_certificate_classification", None),
+    "limit_category": ("limit_application_certificate_classification_flag", None),
+    "limit_issued_on": ("limit_application_certificate_date", None),
+    "limit_valid_from": ("limit_application_certificate_valid_start_date", None),
+    "limit_valid_to": ("limit_application_certificate_valid_end_date", None),
+    "limit_long_term_from": ("limit_application_certificate_long_term_date", None),
+}
 
 
-def content_hash(row: Mapping[str, Any]) -> str:
-    payload = orjson.dumps([row[column] for column in CONTENT_COLUMNS])
-    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+def feed_data_columns(columns: Mapping[str, list[Any]], count: int) -> list[list[Any]]:
+    """The DATA_COLUMNS of `count` accepted feed rows, given the feed's parsed columns.
+
+    The bulk import's hot path: no domain object and no dict per row. tests/store/
+    test_row_mapping.py checks that this and `to_domain` agree with the feed's own domain
+    mapping (`qualification_from_values`) for whole generated populations."""
+    empty: list[Any] = [None] * count
+    data: list[list[Any]] = [[number.digits for number in columns["insurer_number"]]]
+    for column in DATA_COLUMNS[1:]:
+        if column == "preschool":
+            data.append([value is not None for value in columns.get("preschool_classification", empty)])
+        elif column == "specific_diseases":
+            data.append([_dump_diseases(value) if value else None for value in columns.get(column, empty)])
+        else:
+            source, default = FEED_COLUMNS[column]
+            values = columns.get(source, empty)
+            data.append(
+                values if default is None else [default if value is None else value for value in values]
+            )
+    return data
+
+
+def content_hash(data: tuple[Any, ...]) -> str:
+    """Hash of a version's content: everything but the period's key (decides "changed or not")."""
+    return hashlib.blake2b(orjson.dumps(data[_PERIOD_KEY_WIDTH:]), digest_size=16).hexdigest()
 
 
 def to_domain(row: Mapping[str, Any]) -> Qualification:
@@ -199,15 +196,12 @@ def to_domain(row: Mapping[str, Any]) -> Qualification:
         limit=limit if limit != LimitCertificate() else None,
         specific_diseases=_load_diseases(row["specific_diseases"]),
         individual_key=row["individual_key"],
-        member_ref=row["member_id"],
     )
 
 
 def _base_query() -> Select[Any]:
-    return (
-        select(qualifications, insurers.c.name.label("insurer_name"), members.c.individual_key)
-        .join(members, members.c.id == qualifications.c.member_id)
-        .join(insurers, insurers.c.insurer_number == qualifications.c.insurer_number)
+    return select(qualifications, insurers.c.name.label("insurer_name")).join(
+        insurers, insurers.c.insurer_number == qualifications.c.insurer_number
     )
 
 
@@ -227,7 +221,7 @@ async def family(
 async def successors(conn: AsyncConnection, lookup: SuccessorLookup) -> list[Qualification]:
     """The individual's qualifications acquired after `lookup.acquired_after`, under any numbers."""
     query = _base_query().where(
-        members.c.individual_key == lookup.individual_key,
+        qualifications.c.individual_key == lookup.individual_key,
         qualifications.c.qualification_date > lookup.acquired_after,
     )
     result = await conn.execute(query)

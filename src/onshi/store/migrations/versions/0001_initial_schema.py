@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 10:59:05.700514
+Create Date: 2026-11-23 12:24:39.927277
 """
 
 from __future__ import annotations
@@ -25,7 +25,11 @@ def upgrade() -> None:
         ),
         sa.Column("actor_kind", sa.String(length=16), nullable=False),
         sa.Column("actor_id", sa.String(length=64), nullable=False),
-        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column(
+            "key_hash",
+            sa.String(length=64).with_variant(sa.VARCHAR(length=64, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("key_prefix", sa.String(length=16), nullable=False),
         sa.Column("label", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -33,9 +37,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
         sa.UniqueConstraint("key_hash", name=op.f("uq_api_keys_key_hash")),
     )
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.create_index("ix_api_keys_actor", ["actor_kind", "actor_id"], unique=False)
-
+    op.create_index("ix_api_keys_actor", "api_keys", ["actor_kind", "actor_id"], unique=False)
     op.create_table(
         "audit_events",
         sa.Column(
@@ -47,21 +49,26 @@ def upgrade() -> None:
         sa.Column("credential_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("action", sa.String(length=48), nullable=False),
-        sa.Column("subject_key", sa.String(length=64), nullable=True),
-        sa.Column("subject_member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column(
+            "subject_key",
+            sa.String(length=64).with_variant(sa.VARCHAR(length=64, collation="C"), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("outcome", sa.String(length=48), nullable=False),
         sa.Column("detail", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
-    with op.batch_alter_table("audit_events", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_audit_events_actor", ["actor_kind", "actor_id", "occurred_at"], unique=False
-        )
-        batch_op.create_index("ix_audit_events_member", ["subject_member_id"], unique=False)
-
+    op.create_index(
+        "ix_audit_events_actor", "audit_events", ["actor_kind", "actor_id", "occurred_at"], unique=False
+    )
+    op.create_index("ix_audit_events_subject", "audit_events", ["subject_key"], unique=False)
     op.create_table(
         "facilities",
-        sa.Column("code", sa.String(length=10), nullable=False),
+        sa.Column(
+            "code",
+            sa.String(length=10).with_variant(sa.VARCHAR(length=10, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("prefecture_code", sa.String(length=2), nullable=False),
         sa.Column("facility_type", sa.String(length=24), nullable=False),
@@ -90,7 +97,11 @@ def upgrade() -> None:
     )
     op.create_table(
         "insurers",
-        sa.Column("insurer_number", sa.String(length=8), nullable=False),
+        sa.Column(
+            "insurer_number",
+            sa.String(length=8).with_variant(sa.VARCHAR(length=8, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("kind", sa.String(length=24), nullable=False),
         sa.Column("prefecture_code", sa.String(length=2), nullable=False),
@@ -98,6 +109,160 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("insurer_number", name=op.f("pk_insurers")),
     )
+    op.create_table(
+        "qualification_history",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column(
+            "insurer_number",
+            sa.String(length=8).with_variant(sa.VARCHAR(length=8, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "symbol",
+            sa.String(length=20).with_variant(sa.VARCHAR(length=20, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "number",
+            sa.String(length=20).with_variant(sa.VARCHAR(length=20, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "branch",
+            sa.String(length=2).with_variant(sa.VARCHAR(length=2, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("qualification_date", sa.Date(), nullable=False),
+        sa.Column(
+            "individual_key",
+            sa.String(length=64).with_variant(sa.VARCHAR(length=64, collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("disqualification_date", sa.Date(), nullable=True),
+        sa.Column("reason_of_loss", sa.String(length=2), nullable=True),
+        sa.Column("card_classification", sa.String(length=2), nullable=False),
+        sa.Column("personal_family", sa.String(length=1), nullable=True),
+        sa.Column("insured_name", sa.Text(), nullable=True),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("name_kana", sa.Text(), nullable=False),
+        sa.Column("name_of_other", sa.Text(), nullable=True),
+        sa.Column("name_of_other_kana", sa.Text(), nullable=True),
+        sa.Column("sex1", sa.String(length=1), nullable=False),
+        sa.Column("sex2", sa.String(length=1), nullable=True),
+        sa.Column("birthdate", sa.Date(), nullable=False),
+        sa.Column("address", sa.Text(), nullable=True),
+        sa.Column("post_number", sa.String(length=8), nullable=True),
+        sa.Column("card_issued_on", sa.Date(), nullable=True),
+        sa.Column("card_valid_from", sa.Date(), nullable=True),
+        sa.Column("card_valid_to", sa.Date(), nullable=True),
+        sa.Column("copay_percent", sa.Integer(), nullable=True),
+        sa.Column("preschool", sa.Boolean(), nullable=False),
+        sa.Column("elderly_issued_on", sa.Date(), nullable=True),
+        sa.Column("elderly_valid_from", sa.Date(), nullable=True),
+        sa.Column("elderly_valid_to", sa.Date(), nullable=True),
+        sa.Column("elderly_copay_percent", sa.Integer(), nullable=True),
+        sa.Column("limit_classification", sa.String(length=2), nullable=True),
+        sa.Column("limit_category", sa.String(length=3), nullable=True),
+        sa.Column("limit_issued_on", sa.Date(), nullable=True),
+        sa.Column("limit_valid_from", sa.Date(), nullable=True),
+        sa.Column("limit_valid_to", sa.Date(), nullable=True),
+        sa.Column("limit_long_term_from", sa.Date(), nullable=True),
+        sa.Column("specific_diseases", sa.Text(), nullable=True),
+        sa.Column(
+            "content_hash",
+            sa.String(length=32).with_variant(sa.VARCHAR(length=32, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("import_line", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "superseded_by_import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_qualification_history")),
+    )
+    op.create_index(
+        "ix_qualification_history_period",
+        "qualification_history",
+        ["insurer_number", "symbol", "number", "branch", "qualification_date"],
+        unique=False,
+    )
+    op.create_table(
+        "qualifications",
+        sa.Column(
+            "insurer_number",
+            sa.String(length=8).with_variant(sa.VARCHAR(length=8, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "symbol",
+            sa.String(length=20).with_variant(sa.VARCHAR(length=20, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "number",
+            sa.String(length=20).with_variant(sa.VARCHAR(length=20, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "branch",
+            sa.String(length=2).with_variant(sa.VARCHAR(length=2, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("qualification_date", sa.Date(), nullable=False),
+        sa.Column(
+            "individual_key",
+            sa.String(length=64).with_variant(sa.VARCHAR(length=64, collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("disqualification_date", sa.Date(), nullable=True),
+        sa.Column("reason_of_loss", sa.String(length=2), nullable=True),
+        sa.Column("card_classification", sa.String(length=2), nullable=False),
+        sa.Column("personal_family", sa.String(length=1), nullable=True),
+        sa.Column("insured_name", sa.Text(), nullable=True),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("name_kana", sa.Text(), nullable=False),
+        sa.Column("name_of_other", sa.Text(), nullable=True),
+        sa.Column("name_of_other_kana", sa.Text(), nullable=True),
+        sa.Column("sex1", sa.String(length=1), nullable=False),
+        sa.Column("sex2", sa.String(length=1), nullable=True),
+        sa.Column("birthdate", sa.Date(), nullable=False),
+        sa.Column("address", sa.Text(), nullable=True),
+        sa.Column("post_number", sa.String(length=8), nullable=True),
+        sa.Column("card_issued_on", sa.Date(), nullable=True),
+        sa.Column("card_valid_from", sa.Date(), nullable=True),
+        sa.Column("card_valid_to", sa.Date(), nullable=True),
+        sa.Column("copay_percent", sa.Integer(), nullable=True),
+        sa.Column("preschool", sa.Boolean(), nullable=False),
+        sa.Column("elderly_issued_on", sa.Date(), nullable=True),
+        sa.Column("elderly_valid_from", sa.Date(), nullable=True),
+        sa.Column("elderly_valid_to", sa.Date(), nullable=True),
+        sa.Column("elderly_copay_percent", sa.Integer(), nullable=True),
+        sa.Column("limit_classification", sa.String(length=2), nullable=True),
+        sa.Column("limit_category", sa.String(length=3), nullable=True),
+        sa.Column("limit_issued_on", sa.Date(), nullable=True),
+        sa.Column("limit_valid_from", sa.Date(), nullable=True),
+        sa.Column("limit_valid_to", sa.Date(), nullable=True),
+        sa.Column("limit_long_term_from", sa.Date(), nullable=True),
+        sa.Column("specific_diseases", sa.Text(), nullable=True),
+        sa.Column(
+            "content_hash",
+            sa.String(length=32).with_variant(sa.VARCHAR(length=32, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("import_line", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "insurer_number", "symbol", "number", "branch", "qualification_date", name="pk_qualifications"
+        ),
+    )
+    op.create_index("ix_qualifications_individual_key", "qualifications", ["individual_key"], unique=False)
     op.create_table(
         "import_rejections",
         sa.Column(
@@ -112,185 +277,24 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_rejections")),
     )
-    with op.batch_alter_table("import_rejections", schema=None) as batch_op:
-        batch_op.create_index("ix_import_rejections_import", ["import_id", "line"], unique=False)
-
-    op.create_table(
-        "members",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
-        sa.Column("insurer_number", sa.String(length=8), nullable=False),
-        sa.Column("symbol", sa.String(length=20), nullable=False),
-        sa.Column("number", sa.String(length=20), nullable=False),
-        sa.Column("branch", sa.String(length=2), nullable=False),
-        sa.Column("individual_key", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["insurer_number"], ["insurers.insurer_number"], name=op.f("fk_members_insurer_number_insurers")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_members")),
-        sa.UniqueConstraint("insurer_number", "symbol", "number", "branch", name="uq_members_key"),
-    )
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.create_index("ix_members_individual_key", ["individual_key"], unique=False)
-
-    op.create_table(
-        "qualification_history",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
-        sa.Column("member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("insurer_number", sa.String(length=8), nullable=False),
-        sa.Column("symbol", sa.String(length=20), nullable=False),
-        sa.Column("number", sa.String(length=20), nullable=False),
-        sa.Column("branch", sa.String(length=2), nullable=False),
-        sa.Column("qualification_date", sa.Date(), nullable=False),
-        sa.Column("disqualification_date", sa.Date(), nullable=True),
-        sa.Column("reason_of_loss", sa.String(length=2), nullable=True),
-        sa.Column("card_classification", sa.String(length=2), nullable=False),
-        sa.Column("personal_family", sa.String(length=1), nullable=True),
-        sa.Column("insured_name", sa.Text(), nullable=True),
-        sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("name_kana", sa.Text(), nullable=False),
-        sa.Column("name_of_other", sa.Text(), nullable=True),
-        sa.Column("name_of_other_kana", sa.Text(), nullable=True),
-        sa.Column("sex1", sa.String(length=1), nullable=False),
-        sa.Column("sex2", sa.String(length=1), nullable=True),
-        sa.Column("birthdate", sa.Date(), nullable=False),
-        sa.Column("address", sa.Text(), nullable=True),
-        sa.Column("post_number", sa.String(length=8), nullable=True),
-        sa.Column("card_issued_on", sa.Date(), nullable=True),
-        sa.Column("card_valid_from", sa.Date(), nullable=True),
-        sa.Column("card_valid_to", sa.Date(), nullable=True),
-        sa.Column("copay_percent", sa.Integer(), nullable=True),
-        sa.Column("preschool", sa.Boolean(), nullable=False),
-        sa.Column("elderly_issued_on", sa.Date(), nullable=True),
-        sa.Column("elderly_valid_from", sa.Date(), nullable=True),
-        sa.Column("elderly_valid_to", sa.Date(), nullable=True),
-        sa.Column("elderly_copay_percent", sa.Integer(), nullable=True),
-        sa.Column("limit_classification", sa.String(length=2), nullable=True),
-        sa.Column("limit_category", sa.String(length=3), nullable=True),
-        sa.Column("limit_issued_on", sa.Date(), nullable=True),
-        sa.Column("limit_valid_from", sa.Date(), nullable=True),
-        sa.Column("limit_valid_to", sa.Date(), nullable=True),
-        sa.Column("limit_long_term_from", sa.Date(), nullable=True),
-        sa.Column("specific_diseases", sa.Text(), nullable=True),
-        sa.Column("content_hash", sa.String(length=32), nullable=False),
-        sa.Column("import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("import_line", sa.Integer(), nullable=True),
-        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column(
-            "superseded_by_import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
-        ),
-        sa.ForeignKeyConstraint(
-            ["import_id"], ["imports.id"], name=op.f("fk_qualification_history_import_id_imports")
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"], ["members.id"], name=op.f("fk_qualification_history_member_id_members")
-        ),
-        sa.ForeignKeyConstraint(
-            ["superseded_by_import_id"],
-            ["imports.id"],
-            name=op.f("fk_qualification_history_superseded_by_import_id_imports"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_qualification_history")),
-    )
-    with op.batch_alter_table("qualification_history", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_qualification_history_member", ["member_id", "qualification_date"], unique=False
-        )
-
-    op.create_table(
-        "qualifications",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
-        sa.Column("member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("insurer_number", sa.String(length=8), nullable=False),
-        sa.Column("symbol", sa.String(length=20), nullable=False),
-        sa.Column("number", sa.String(length=20), nullable=False),
-        sa.Column("branch", sa.String(length=2), nullable=False),
-        sa.Column("qualification_date", sa.Date(), nullable=False),
-        sa.Column("disqualification_date", sa.Date(), nullable=True),
-        sa.Column("reason_of_loss", sa.String(length=2), nullable=True),
-        sa.Column("card_classification", sa.String(length=2), nullable=False),
-        sa.Column("personal_family", sa.String(length=1), nullable=True),
-        sa.Column("insured_name", sa.Text(), nullable=True),
-        sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("name_kana", sa.Text(), nullable=False),
-        sa.Column("name_of_other", sa.Text(), nullable=True),
-        sa.Column("name_of_other_kana", sa.Text(), nullable=True),
-        sa.Column("sex1", sa.String(length=1), nullable=False),
-        sa.Column("sex2", sa.String(length=1), nullable=True),
-        sa.Column("birthdate", sa.Date(), nullable=False),
-        sa.Column("address", sa.Text(), nullable=True),
-        sa.Column("post_number", sa.String(length=8), nullable=True),
-        sa.Column("card_issued_on", sa.Date(), nullable=True),
-        sa.Column("card_valid_from", sa.Date(), nullable=True),
-        sa.Column("card_valid_to", sa.Date(), nullable=True),
-        sa.Column("copay_percent", sa.Integer(), nullable=True),
-        sa.Column("preschool", sa.Boolean(), nullable=False),
-        sa.Column("elderly_issued_on", sa.Date(), nullable=True),
-        sa.Column("elderly_valid_from", sa.Date(), nullable=True),
-        sa.Column("elderly_valid_to", sa.Date(), nullable=True),
-        sa.Column("elderly_copay_percent", sa.Integer(), nullable=True),
-        sa.Column("limit_classification", sa.String(length=2), nullable=True),
-        sa.Column("limit_category", sa.String(length=3), nullable=True),
-        sa.Column("limit_issued_on", sa.Date(), nullable=True),
-        sa.Column("limit_valid_from", sa.Date(), nullable=True),
-        sa.Column("limit_valid_to", sa.Date(), nullable=True),
-        sa.Column("limit_long_term_from", sa.Date(), nullable=True),
-        sa.Column("specific_diseases", sa.Text(), nullable=True),
-        sa.Column("content_hash", sa.String(length=32), nullable=False),
-        sa.Column("import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("import_line", sa.Integer(), nullable=True),
-        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["import_id"], ["imports.id"], name=op.f("fk_qualifications_import_id_imports")
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"], ["members.id"], name=op.f("fk_qualifications_member_id_members")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_qualifications")),
-        sa.UniqueConstraint("member_id", "qualification_date", name="uq_qualifications_period"),
-    )
-    with op.batch_alter_table("qualifications", schema=None) as batch_op:
-        batch_op.create_index("ix_qualifications_card", ["insurer_number", "symbol", "number"], unique=False)
-
+    op.create_index("ix_import_rejections_import", "import_rejections", ["import_id", "line"], unique=False)
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table("qualifications", schema=None) as batch_op:
-        batch_op.drop_index("ix_qualifications_card")
-
-    op.drop_table("qualifications")
-    with op.batch_alter_table("qualification_history", schema=None) as batch_op:
-        batch_op.drop_index("ix_qualification_history_member")
-
-    op.drop_table("qualification_history")
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.drop_index("ix_members_individual_key")
-
-    op.drop_table("members")
-    with op.batch_alter_table("import_rejections", schema=None) as batch_op:
-        batch_op.drop_index("ix_import_rejections_import")
-
+    op.drop_index("ix_import_rejections_import", table_name="import_rejections")
     op.drop_table("import_rejections")
+    op.drop_index("ix_qualifications_individual_key", table_name="qualifications")
+    op.drop_table("qualifications")
+    op.drop_index("ix_qualification_history_period", table_name="qualification_history")
+    op.drop_table("qualification_history")
     op.drop_table("insurers")
     op.drop_table("imports")
     op.drop_table("facilities")
-    with op.batch_alter_table("audit_events", schema=None) as batch_op:
-        batch_op.drop_index("ix_audit_events_member")
-        batch_op.drop_index("ix_audit_events_actor")
-
+    op.drop_index("ix_audit_events_subject", table_name="audit_events")
+    op.drop_index("ix_audit_events_actor", table_name="audit_events")
     op.drop_table("audit_events")
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.drop_index("ix_api_keys_actor")
-
+    op.drop_index("ix_api_keys_actor", table_name="api_keys")
     op.drop_table("api_keys")
     # ### end Alembic commands ###

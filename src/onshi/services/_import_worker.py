@@ -1,0 +1,74 @@
+"""Worker process of the parallel import: validate one piece of a feed file and stage its
+accepted rows in an unlogged chunk table, over the worker's own database connection.
+
+Nothing but the raw text goes in and a small summary comes out (rows read, rejections,
+insurers seen): the rows themselves never cross between processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import psycopg
+
+from onshi.feeds.insurer_csv import FeedReader, refuse_other_insurers
+from onshi.store.importer import (
+    STAGING_COLUMNS,
+    InsurersSeen,
+    chunk_insurers,
+    chunk_table,
+    create_chunk_table_sql,
+    staging_records,
+)
+
+# (line, [(field, problem, message_ja, message_en), …]) — plain data, to cross the process boundary.
+PlainRejection = tuple[int, list[tuple[str, str, str, str]]]
+
+
+class _Worker:
+    def __init__(self, database_url: str, columns: Sequence[str], allowed: Collection[str] | None) -> None:
+        self.connection = psycopg.connect(database_url)
+        self.columns = list(columns)
+        self.allowed = frozenset(allowed) if allowed is not None else None
+
+
+_worker: _Worker | None = None
+
+
+def start(database_url: str, columns: Sequence[str], allowed: Collection[str] | None) -> None:
+    """Process initializer: one connection per worker for the whole import."""
+    global _worker
+    _worker = _Worker(database_url, columns, allowed)
+
+
+def stage(
+    import_id: int, chunk: int, first_line: int, text: str
+) -> tuple[int, list[PlainRejection], InsurersSeen]:
+    """Validate `text` (whole CSV records starting at `first_line`) and COPY the accepted rows
+    into the chunk's unlogged table. Returns rows read, rejections and insurers seen."""
+    assert _worker is not None, "worker not started"
+    reader = FeedReader(text.splitlines(keepends=True), _worker.columns, first_line)
+    block = reader.next_block(size=10**9)
+    if block is None:
+        return 0, [], {}
+    if _worker.allowed is not None:
+        refuse_other_insurers(block, _worker.allowed)
+    records = staging_records(block)
+    _copy(chunk_table(import_id, chunk), records)
+    rejections = [
+        (row.line, [(e.field, e.problem.value, e.message_ja, e.message_en) for e in row.errors])
+        for row in block.rejected
+    ]
+    return block.rows_read, rejections, chunk_insurers(records)
+
+
+def _copy(table: str, records: list[tuple[Any, ...]]) -> None:
+    assert _worker is not None
+    connection = _worker.connection
+    with connection.cursor() as cursor:
+        cursor.execute(create_chunk_table_sql(table))
+        with cursor.copy(f"COPY {table} ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row(record)
+    connection.commit()

@@ -1,0 +1,60 @@
+"""Integrity checks of the registry — what foreign keys would enforce on the bulk tables, and
+more: every reference resolves, periods are well formed, history is older than the present.
+
+`onshi db check` runs them; each check is one query counting violations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from onshi.store.schema import PERIOD_KEY
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    description: str
+    violations: int
+
+
+_SAME_PERIOD = " AND ".join(f"q.{c} = h.{c}" for c in PERIOD_KEY)
+
+_CHECKS = {
+    "qualifications_insurer": (
+        "every qualification's insurer is registered",
+        "SELECT count(*) FROM qualifications q WHERE NOT EXISTS "
+        "(SELECT 1 FROM insurers i WHERE i.insurer_number = q.insurer_number)",
+    ),
+    "history_period": (
+        "every superseded version belongs to a period that has a current version",
+        f"SELECT count(*) FROM qualification_history h WHERE NOT EXISTS (SELECT 1 FROM qualifications q WHERE {_SAME_PERIOD})",
+    ),
+    "history_import": (
+        "every recorded version names an import that exists",
+        "SELECT (SELECT count(*) FROM qualifications q WHERE q.import_id IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM imports i WHERE i.id = q.import_id)) + (SELECT count(*) FROM qualification_history h "
+        "WHERE h.superseded_by_import_id IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM imports i WHERE i.id = h.superseded_by_import_id))",
+    ),
+    "periods": (
+        "no qualification ends before it starts",
+        "SELECT count(*) FROM qualifications WHERE disqualification_date < qualification_date",
+    ),
+    "versions": (
+        "every period's current version is newer than all its history",
+        f"SELECT count(*) FROM qualification_history h JOIN qualifications q ON {_SAME_PERIOD} "
+        "WHERE h.version >= q.version",
+    ),
+}
+
+
+async def run_checks(conn: AsyncConnection) -> list[Check]:
+    results = []
+    for name, (description, sql) in _CHECKS.items():
+        violations = int((await conn.execute(text(sql))).scalar_one())
+        results.append(Check(name, description, violations))
+    return results

@@ -1,0 +1,31 @@
+from sqlalchemy import insert, select
+
+from onshi.store.database import Database
+from onshi.store.integrity import run_checks
+from onshi.store.schema import qualification_history, qualifications
+from tests.factories import feed_row
+from tests.services.test_insurer_import import load
+
+
+async def test_a_loaded_registry_passes_every_check(db: Database) -> None:
+    await load(
+        db,
+        [feed_row(), feed_row(disqualification_date="20240401"), feed_row(insured_identification_number="2")],
+    )
+    async with db.read() as conn:
+        assert {check.name: check.violations for check in await run_checks(conn)} == dict.fromkeys(
+            ["qualifications_insurer", "history_period", "history_import", "periods", "versions"], 0
+        )
+
+
+async def test_orphans_are_found(db: Database) -> None:
+    await load(db, [feed_row()])
+    async with db.write() as conn:
+        current = (await conn.execute(select(qualifications))).mappings().one()
+        await conn.execute(insert(qualifications).values(**{**current, "insurer_number": "99999999"}))
+        history = {**current, "number": "X", "superseded_at": current["recorded_at"]}
+        await conn.execute(insert(qualification_history).values(**history))
+    async with db.read() as conn:
+        found = {check.name: check.violations for check in await run_checks(conn)}
+    assert found["qualifications_insurer"] == 1
+    assert found["history_period"] == 1
