@@ -32,8 +32,8 @@ unit: $(STAMP)
 
 test: lint typecheck unit  ## everything CI runs
 
-bench: $(STAMP)  ## figures in bench/README.md (needs the local PostgreSQL)
-	$(BIN)/python -m bench.run all
+bench: $(STAMP)  ## figures in bench/README.md (starts a tuned scratch PostgreSQL under bench/out/pg)
+	ONSHI_BENCH_PG=$${ONSHI_BENCH_PG-tuned} $(BIN)/python -m bench.run all
 
 clean:
 	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache

@@ -12,28 +12,44 @@ from pathlib import Path
 
 import psycopg
 
+from bench import pg_cluster
 from onshi.store.engine import DatabaseUrl
 from onshi.store.migrate import upgrade
 
 OUT = Path(__file__).with_name("out")
-PG_ADMIN = os.environ.get("ONSHI_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_BENCH_URL = os.environ.get(
-    "ONSHI_BENCH_PG"
-)  # e.g. postgresql://postgres@/{name}?host=/tmp/onshi-pg/sock&port=5433
+# ONSHI_BENCH_PG: "tuned" (the default of `make bench`) starts bench.pg_cluster, tuned like
+# perf-limits.md; a URL with {name} uses that server; unset uses the stock local server.
+PG_BENCH = os.environ.get("ONSHI_BENCH_PG", "")
 # The unix socket is faster than TCP on loopback (perf-limits.md §4); fall back to TCP.
 PG_SOCKET_DIR = "/var/run/postgresql"
 
 
+def _pg_admin() -> str:
+    if PG_BENCH == "tuned":
+        return pg_cluster.admin_url()
+    return os.environ.get("ONSHI_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
 def bench_database_url(name: str) -> str:
-    if PG_BENCH_URL:
-        return PG_BENCH_URL.format(name=name)
+    if PG_BENCH == "tuned":
+        return pg_cluster.start().format(name=name)
+    if PG_BENCH:
+        return PG_BENCH.format(name=name)
     if Path(PG_SOCKET_DIR).exists():
         return f"postgresql://postgres@/{name}?host={PG_SOCKET_DIR}"
     return f"postgresql://postgres@127.0.0.1:5432/{name}"
 
 
+def server_description() -> str:
+    """Which PostgreSQL the figures come from, printed at the top of each benchmark."""
+    if PG_BENCH == "tuned":
+        return f"PostgreSQL: bench.pg_cluster (tuned like perf-limits.md) at {pg_cluster.SOCKET}"
+    return f"PostgreSQL: {bench_database_url('<db>')} (settings as found)"
+
+
 def fresh_database(name: str, migrate: bool = True) -> str:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+    bench_database_url(name)  # starts the tuned cluster when asked for
+    with psycopg.connect(_pg_admin(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
         conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
     url = bench_database_url(name)

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from bench._common import OUT, ensure_tool, figure, fresh_database, population_file, timed
+from bench._common import OUT, ensure_tool, figure, fresh_database, population_file, server_description, timed
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.facility import Facility, FacilityCode, FacilityType
 from onshi.services.parallel_import import import_file
@@ -120,6 +120,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=18765)
     args = parser.parse_args()
+    print(server_description(), flush=True)
     url = fresh_database("onshi_bench_confirm")
     with timed() as prepared:
         key, bodies = asyncio.run(prepare(url, args.persons, 20_000))

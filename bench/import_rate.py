@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench._common import figure, fresh_database, population_file, timed
+from bench._common import figure, fresh_database, population_file, server_description, timed
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.services.parallel_import import import_file
 from onshi.store.audit import DirectAuditLog
@@ -54,6 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=1_000_000)
     args = parser.parse_args()
+    print(server_description(), flush=True)
     with timed() as generated:
         path = population_file(args.persons)
     figure("generate feed (or reuse)", generated[0], "s", str(path))

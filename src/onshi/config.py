@@ -3,12 +3,16 @@
 ONSHI_DATABASE_URL  database URL; default the embedded SQLite file ./onshi.db.
                     PostgreSQL: postgresql://user@host:5432/db (driver chosen by onshi).
 ONSHI_DB_POOL_SIZE  connections per server worker process (default 8).
+ONSHI_PKI_DIR       where central keeps its certificate authorities: the facility CA that
+                    issues terminals' client certificates (mutual TLS) and the emulated
+                    J-LIS CA of My Number Cards; default ./pki. Private keys stay here.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///onshi.db"
 
@@ -17,10 +21,20 @@ DEFAULT_DATABASE_URL = "sqlite:///onshi.db"
 class Settings:
     database_url: str
     pool_size: int
+    pki_dir: Path = field(default=Path("pki"))
 
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
             database_url=os.environ.get("ONSHI_DATABASE_URL") or DEFAULT_DATABASE_URL,
             pool_size=int(os.environ.get("ONSHI_DB_POOL_SIZE", "8")),
+            pki_dir=Path(os.environ.get("ONSHI_PKI_DIR") or "pki"),
         )
+
+    @property
+    def facility_ca_dir(self) -> Path:
+        return self.pki_dir / "facility-ca"
+
+    @property
+    def jlis_dir(self) -> Path:
+        return self.pki_dir / "jlis"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from onshi.domain.actors import Actor, ActorKind, Channel
@@ -118,3 +120,29 @@ async def test_individual_key_given_later_links_the_member(db: Database) -> None
     await load(db, [feed_row(individual_key="P-0001")])
     async with db.read() as conn:
         assert (await conn.execute(select(qualifications.c.individual_key))).scalar_one() == "P-0001"
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 100])
+@pytest.mark.parametrize(
+    "addresses",
+    [["A", "A", "B", "B", "A"], ["X", "A"], ["X", "X", "X"], ["B", "X", "B", "C"]],
+)
+async def test_repeated_rows_of_a_period_version_like_one_by_one(
+    db: Database, addresses: list[str], chunk_size: int
+) -> None:
+    """Whatever the chunking, a file's rows for one period make the versions and history
+    that loading them one at a time would make: a version per change, repeats skipped."""
+    await load(db, [feed_row(address="X")])
+    report = await load(db, [feed_row(address=a) for a in addresses], chunk_size=chunk_size)
+    seen = ["X", *addresses]
+    changes = sum(1 for before, after in itertools.pairwise(seen) if before != after)
+    assert (report.loaded, report.unchanged) == (changes, len(addresses) - changes)
+    async with db.read() as conn:
+        current = (await conn.execute(select(qualifications))).mappings().one()
+        history = (
+            await conn.execute(select(qualification_history).order_by(qualification_history.c.id))
+        ).mappings()
+        versions = [(h["version"], h["address"]) for h in history]
+    distinct = [address for before, address in itertools.pairwise(["", *seen]) if before != address]
+    assert (current["version"], current["address"]) == (len(distinct), addresses[-1])
+    assert versions == [(n, address) for n, address in enumerate(distinct[:-1], start=1)]

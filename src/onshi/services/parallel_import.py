@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import logging
 import multiprocessing
 import os
 from collections import deque
@@ -35,6 +36,7 @@ from onshi.store.database import Database
 from onshi.store.importer import InsurersSeen, QualificationLoader, chunk_table
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
+log = logging.getLogger(__name__)
 Staged = asyncio.Future[tuple[int, list[_import_worker.PlainRejection], InsurersSeen]]
 
 
@@ -90,25 +92,37 @@ async def _parallel(
             initargs=(url, columns, allowed),
         )
         pending: deque[tuple[int, Staged]] = deque()
+        merging: asyncio.Task[None] | None = None
+        pieces = _pieces(stream, first_line, BLOCK_ROWS)
         try:
-            for chunk, (start, piece) in enumerate(_pieces(stream, first_line, BLOCK_ROWS)):
+            chunk = 0
+            # The next piece is read in a thread while the previous merge runs on the server.
+            while (piece := await asyncio.to_thread(next, pieces, None)) is not None:
+                start, body = piece
                 future = loop.run_in_executor(
-                    pool, _import_worker.stage, report.import_id, chunk, start, piece
+                    pool, _import_worker.stage, report.import_id, chunk, start, body
                 )
                 pending.append((chunk, future))
                 staged.append(chunk)
+                chunk += 1
                 if len(pending) > workers:  # keep every worker busy, memory bounded
-                    await _merge(db, report, *pending.popleft(), progress)
+                    if merging is not None:
+                        await merging  # merges run one at a time, in file order
+                    merging = asyncio.create_task(_merge(db, report, *pending.popleft(), progress))
+            if merging is not None:
+                await merging
             while pending:
                 await _merge(db, report, *pending.popleft(), progress)
             status = "done"
         finally:
+            if merging is not None and not merging.done():
+                merging.cancel()
+                await asyncio.gather(merging, return_exceptions=True)
             for _, future in pending:  # after a failure: nothing left running or unobserved
                 future.cancel()
             await asyncio.gather(*(future for _, future in pending), return_exceptions=True)
             pool.shutdown(wait=True, cancel_futures=True)
-            await _drop_leftovers(db, report.import_id, staged)
-            await finish_import(db, audit, actor, report, status, source)
+            await _cleanup(db, audit, actor, report, status, source, staged)
     return report
 
 
@@ -133,11 +147,27 @@ async def _merge(
         progress(rows_read)
 
 
-async def _drop_leftovers(db: Database, import_id: int, chunks: list[int]) -> None:
-    """Chunk tables not merged (after a failure) are dropped; merged ones are gone already."""
-    async with db.write() as conn:
-        for chunk in chunks:
-            await conn.execute(text(f"DROP TABLE IF EXISTS {chunk_table(import_id, chunk)}"))
+async def _cleanup(
+    db: Database,
+    audit: AuditLog,
+    actor: Actor,
+    report: ImportReport,
+    status: str,
+    source: str,
+    chunks: list[int],
+) -> None:
+    """Drop chunk tables not merged (after a failure; merged ones are gone already) and record
+    the import's end. When the database itself failed this may fail too: the original error
+    is the one raised, and leftovers are reported by `onshi db check`."""
+    try:
+        async with db.write() as conn:
+            for chunk in chunks:
+                await conn.execute(text(f"DROP TABLE IF EXISTS {chunk_table(report.import_id, chunk)}"))
+        await finish_import(db, audit, actor, report, status, source)
+    except Exception:
+        if status == "done":
+            raise
+        log.exception("could not clean up after the failed import %s", report.import_id)
 
 
 def _first_record(stream: TextIO) -> tuple[str, int]:

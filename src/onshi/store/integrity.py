@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from onshi.store.dialect import is_postgres
 from onshi.store.schema import PERIOD_KEY
 
 
@@ -52,9 +53,19 @@ _CHECKS = {
 }
 
 
+_POSTGRES_CHECKS = {
+    "staging_leftovers": (
+        "no chunk table of a parallel import outlives its import (left by a failed one: drop it)",
+        r"SELECT count(*) FROM pg_tables t WHERE t.tablename LIKE 'onshi\_stage\_%' AND NOT EXISTS "
+        r"(SELECT 1 FROM imports i WHERE i.status = 'running' AND t.tablename LIKE 'onshi\_stage\_' || i.id || '\_%')",
+    ),
+}
+
+
 async def run_checks(conn: AsyncConnection) -> list[Check]:
     results = []
-    for name, (description, sql) in _CHECKS.items():
+    checks = {**_CHECKS, **(_POSTGRES_CHECKS if is_postgres(conn) else {})}
+    for name, (description, sql) in checks.items():
         violations = int((await conn.execute(text(sql))).scalar_one())
         results.append(Check(name, description, violations))
     return results

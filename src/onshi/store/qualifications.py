@@ -84,7 +84,7 @@ PERIOD_COLUMNS = (
     "limit_long_term_from", "specific_diseases",
 )  # fmt: skip
 DATA_COLUMNS = KEY_COLUMNS + PERIOD_COLUMNS
-_PERIOD_KEY_WIDTH = len(KEY_COLUMNS) + 1  # the card key and qualification_date
+PERIOD_KEY_WIDTH = len(KEY_COLUMNS) + 1  # the card key and qualification_date
 # Each data column from the feed column that carries it (onshi.feeds.insurer_csv), with the
 # value an empty cell stands for. The bulk import builds rows from these, column by column.
 FEED_COLUMNS: dict[str, tuple[str, Any]] = {
@@ -148,7 +148,7 @@ def feed_data_columns(columns: Mapping[str, list[Any]], count: int) -> list[list
 
 def content_hash(data: tuple[Any, ...]) -> str:
     """Hash of a version's content: everything but the period's key (decides "changed or not")."""
-    return hashlib.blake2b(orjson.dumps(data[_PERIOD_KEY_WIDTH:]), digest_size=16).hexdigest()
+    return hashlib.blake2b(orjson.dumps(data[PERIOD_KEY_WIDTH:]), digest_size=16).hexdigest()
 
 
 def to_domain(row: Mapping[str, Any]) -> Qualification:

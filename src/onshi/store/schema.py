@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -215,3 +216,34 @@ audit_events = Table(
 )
 
 APPEND_ONLY_TABLES = ("audit_events", "qualification_history", "import_rejections")
+
+# --- terminals: facility certificates and request idempotency (migration 0003) ----------------
+
+facility_certificates = Table(
+    "facility_certificates",
+    metadata,
+    # Client certificates onshi's facility CA issued for terminals' mutual TLS (電子証明書).
+    Column("serial", Key(40), primary_key=True),  # hex
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), nullable=False),
+    Column("fingerprint", Key(64), nullable=False, unique=True),  # sha256 of the DER, hex
+    Column("not_before", DateTime(timezone=True), nullable=False),
+    Column("not_after", DateTime(timezone=True), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("revocation_reason", Text),
+    Index("ix_facility_certificates_facility", "facility_code"),
+)
+
+terminal_requests = Table(
+    "terminal_requests",
+    metadata,
+    # One row per request file a terminal sent: a resend (after a crash or an outage) gets
+    # the stored result back instead of being run — and audited — twice.
+    Column("facility_code", Key(10), nullable=False),
+    Column("request_id", Key(100), nullable=False),  # the terminal's journal id for the file
+    Column("request_filename", Text, nullable=False),
+    Column("result_filename", Text, nullable=False),
+    Column("result", LargeBinary, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("facility_code", "request_id", name="pk_terminal_requests"),
+)

@@ -1,0 +1,37 @@
+"""Writing files receipt computers read: whole or not at all.
+
+A receipt computer polls the folders and may open a file the moment its name appears, so a
+result is written under a temporary name in the same folder, flushed to disk, and renamed
+into place (rename is atomic within a file system); the folder is synced so the name
+survives a crash too."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+TEMP_PREFIX = ".onshi-tmp-"  # receipt computers only pick names with known prefixes
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically and durably (temp file, fsync, rename, fsync dir)."""
+    temporary = path.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}")
+    try:
+        with temporary.open("wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    sync_directory(path.parent)
+
+
+def sync_directory(folder: Path) -> None:
+    """Make renames and removals in `folder` durable."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
