@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -67,13 +68,10 @@ class LiveCentral:
         return str(self.run(work))
 
 
-@pytest.fixture
-def central(database_url: str) -> Iterator[LiveCentral]:
-    port = free_port()
-    app = create_app(Settings(database_url=database_url, pool_size=4))
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
+def start_uvicorn(app: object, port: int, **options: Any) -> uvicorn.Server:
+    """A uvicorn server on 127.0.0.1:`port` in a thread, started; stop it with `stop_uvicorn`."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **options)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -81,8 +79,23 @@ def central(database_url: str) -> Iterator[LiveCentral]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("central did not start")
         time.sleep(0.02)
+    _threads[id(server)] = thread
+    return server
+
+
+def stop_uvicorn(server: uvicorn.Server) -> None:
+    server.should_exit = True
+    _threads.pop(id(server)).join(timeout=15)
+
+
+_threads: dict[int, threading.Thread] = {}
+
+
+@pytest.fixture
+def central(database_url: str) -> Iterator[LiveCentral]:
+    port = free_port()
+    server = start_uvicorn(create_app(Settings(database_url=database_url, pool_size=4)), port)
     try:
         yield LiveCentral(f"http://127.0.0.1:{port}", database_url)
     finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+        stop_uvicorn(server)

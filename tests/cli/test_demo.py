@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from onshi import wire
 from tests.central.conftest import free_port
 from tests.cli.conftest import ONSHI
 
@@ -41,10 +42,27 @@ def test_demo_prints_working_copy_paste_commands(tmp_path: Path) -> None:
             response = httpx.post(url, content=body.encode(), headers=headers)
             assert response.json()["XmlMsg"]["MessageBody"]["QualificationValidity"] == code
         assert (tmp_path / "demo" / "demo.txt").read_text().strip() in text
+        _check_terminal(text)
         assert (tmp_path / "demo" / "onshi.db").exists()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def _check_terminal(text: str) -> None:
+    """The printed `cp` drops a request into the terminal's req folder; its result follows."""
+    copy = re.search(r"^  cp (\S+) (\S+)/$", text, re.MULTILINE)
+    shown = re.search(r"^  cat (\S+) \|", text, re.MULTILINE)
+    assert copy and shown, text
+    source, folder = Path(copy.group(1)), Path(copy.group(2))
+    (folder / source.name).write_bytes(source.read_bytes())
+    result = Path(shown.group(1))
+    deadline = time.monotonic() + 10
+    while not result.exists():
+        assert time.monotonic() < deadline, f"no result at {result}"
+        time.sleep(0.05)
+    parsed = wire.parse(result.read_bytes(), wire.MessageKind.SINGLE_INQUIRY_RESULT, lenient=True)
+    assert parsed.document["MessageBody"]["QualificationValidity"] == "2"  # demo2 is the lost one
 
 
 def _curl(arguments: list[str]) -> tuple[dict[str, str], str, str]:

@@ -25,3 +25,14 @@ def sample(prefix: str) -> bytes:
             pytest.fail(message)
         pytest.skip(message)
     return found[0].read_bytes()
+
+
+def shared_wire_doc(name: str) -> bytes:
+    """A file of ../shared/docs/wire (e.g. code-tables.json), with the same skip rule."""
+    path = SAMPLES.parent / name
+    if not path.exists():
+        message = f"{path} not found (set ONSHI_SHARED)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path.read_bytes()

@@ -1,21 +1,33 @@
-"""Results built from any qualification survive XML (UTF-8 and Shift_JIS) and JSON unchanged."""
+"""Documents survive XML (UTF-8 and Shift_JIS) and JSON unchanged: any document of any
+message kind (generated from its spec), and results built from any qualification."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import orjson
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from onshi import wire
-from onshi.domain.codes import CardClassification, LimitCategory, LimitCertificateClass, Sex, Validity
+from onshi.domain.codes import (
+    CardClassification,
+    CharacterCode,
+    LimitCategory,
+    LimitCertificateClass,
+    Sex,
+    Validity,
+)
 from onshi.domain.dates import JST
 from onshi.domain.eligibility import Reason, Verdict
 from onshi.domain.names import clean_name
 from onshi.domain.qualification import ElderlyRecipientCertificate, LimitCertificate, Qualification
+from onshi.wire.messages import MESSAGES
 from onshi.wire.qualification import ResultHeader, header, verdict_body
 from tests.factories import key, qualification
+from tests.wire.strategies import documents
 
 RESULT = wire.MessageKind.SINGLE_INQUIRY_RESULT
 # Names real systems mangle: 外字 outside CP932, IVS, CP932-only symbols, wave dashes.
@@ -84,12 +96,46 @@ def test_result_roundtrip(results: list[Qualification], encoding: str, consent: 
         "MessageHeader": header(ResultHeader("1311111111", moment, date(2026, 11, 23), "id-1")),
         "MessageBody": verdict_body(verdict, date(2026, 11, 23), None, moment if consent else None),
     }
-    expected = wire.prune(document)
+    expected = with_character_code(wire.prune(document), RESULT, encoding)
     xml = wire.to_xml(document, RESULT, encoding)
     parsed = wire.parse(xml, RESULT)
     assert parsed.encoding == encoding
     assert parsed.document == expected
-    assert orjson.loads(orjson.dumps(wire.to_json(document))) == {"XmlMsg": expected}
+    assert orjson.loads(orjson.dumps(wire.to_json(document))) == {"XmlMsg": wire.prune(document)}
+
+
+def with_character_code(document: dict[str, Any], kind: wire.MessageKind, encoding: str) -> dict[str, Any]:
+    """What a file written in `encoding` says: results state their encoding in the header."""
+    header_names = {c.name for c in MESSAGES[kind].spec.child("MessageHeader").children}
+    if "CharacterCodeIdentifier" not in header_names:
+        return document
+    code = CharacterCode.SHIFT_JIS if encoding == wire.SHIFT_JIS else CharacterCode.UTF8
+    return {**document, "MessageHeader": {**document["MessageHeader"], "CharacterCodeIdentifier": code.value}}
+
+
+@pytest.mark.parametrize("kind", list(wire.MessageKind))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_kind_roundtrips(kind: wire.MessageKind, data: st.DataObject) -> None:
+    document = data.draw(documents(kind), label="document")
+    encoding = data.draw(st.sampled_from([wire.UTF8, wire.SHIFT_JIS]), label="encoding")
+    xml = wire.to_xml(document, kind, encoding)
+    parsed = wire.parse(xml, kind)
+    assert parsed.kind is kind
+    assert parsed.encoding == encoding
+    assert parsed.document == with_character_code(wire.prune(document), kind, encoding)
+    assert wire.parse(xml, kind, lenient=True).document == parsed.document
+    assert orjson.loads(orjson.dumps(wire.to_json(document))) == {"XmlMsg": wire.prune(document)}
+
+
+def test_writers_state_the_encoding_they_write() -> None:
+    moment = datetime(2026, 11, 23, 9, 30, tzinfo=JST)
+    document = {"MessageHeader": header(ResultHeader("1311111111", moment)), "MessageBody": {}}
+    for encoding, code in ((wire.UTF8, "0"), (wire.SHIFT_JIS, "1")):
+        parsed = wire.parse(wire.to_xml(document, RESULT, encoding), RESULT)
+        assert parsed.document["MessageHeader"]["CharacterCodeIdentifier"] == code
+    with pytest.raises(ValueError, match="encoding"):
+        wire.to_xml(document, RESULT, "EUC-JP")
 
 
 def test_characters_outside_shift_jis_become_references_not_question_marks() -> None:

@@ -1,8 +1,12 @@
-"""Authentication of every API call: an API key per facility, insurer or operator.
+"""Authentication of every API call: a terminal's client certificate (mutual TLS) or an
+API key per facility, insurer or operator.
 
-Keys come as `Authorization: Bearer <key>` or `X-API-Key: <key>`. Unknown, revoked,
-wrong-kind keys and keys of unregistered or suspended facilities are refused; refusals on
-confirmation endpoints are audited like any other confirmation.
+A client certificate, when presented, has already been verified against the facility CA by
+the TLS layer (`central.tls`); here it is looked up on every request, so a revoked one
+stops working at once. Keys come as `Authorization: Bearer <key>` or `X-API-Key: <key>`.
+Unknown, revoked, expired or wrong-kind credentials and those of unregistered or suspended
+facilities are refused; refusals on confirmation endpoints are audited like any other
+confirmation.
 """
 
 from __future__ import annotations
@@ -12,10 +16,13 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from onshi.central.context import Central
+from onshi.central.tls import client_certificate_der
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.audit import AuditEvent
+from onshi.domain.dates import now_jst
 from onshi.domain.facility import FacilityStatus
-from onshi.store import apikeys
+from onshi.security.facility_ca import fingerprint_der
+from onshi.store import apikeys, certificates
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +44,9 @@ REVOKED = Refusal(401, "revoked_key", "このAPIキーは失効しています")
 WRONG_KIND = Refusal(403, "forbidden", "このAPIキーではこの操作はできません")
 FACILITY_UNKNOWN = Refusal(403, "facility_unknown", "医療機関等が登録されていません")
 FACILITY_SUSPENDED = Refusal(403, "facility_suspended", "医療機関等の利用が停止されています")
+CERTIFICATE_UNKNOWN = Refusal(401, "unknown_certificate", "この電子証明書は発行記録がありません")
+CERTIFICATE_REVOKED = Refusal(401, "revoked_certificate", "この電子証明書は失効しています")
+CERTIFICATE_EXPIRED = Refusal(401, "expired_certificate", "この電子証明書は有効期間外です。更新してください")
 
 
 def presented_key(request: Request) -> str | None:
@@ -51,6 +61,9 @@ async def authenticate(
 ) -> Actor:
     """The actor behind the request's key, or AuthRefused. `action` names the audited action
     (confirmations), None for calls whose refusals need not be audited."""
+    der = client_certificate_der(request)
+    if der is not None:
+        return await _certificate_actor(central, der, allowed, action)
     secret = presented_key(request)
     if secret is None:
         await _refuse(central, MISSING, action, Actor(ActorKind.ANONYMOUS, "-", Channel.API))
@@ -71,6 +84,29 @@ async def authenticate(
             await _refuse(central, FACILITY_UNKNOWN, action, actor)
         if resolved.facility_status != FacilityStatus.ACTIVE.value:
             await _refuse(central, FACILITY_SUSPENDED, action, actor)
+    return actor
+
+
+async def _certificate_actor(
+    central: Central, der: bytes, allowed: frozenset[ActorKind], action: str | None
+) -> Actor:
+    anonymous = Actor(ActorKind.ANONYMOUS, "-", Channel.TERMINAL)
+    async with central.db.read() as conn:
+        found = await certificates.by_fingerprint(conn, fingerprint_der(der))
+    if found is None:
+        await _refuse(central, CERTIFICATE_UNKNOWN, action, anonymous)
+    assert found is not None
+    actor = Actor(ActorKind.FACILITY, found.facility_code, Channel.TERMINAL)
+    if found.revoked_at is not None:
+        await _refuse(central, CERTIFICATE_REVOKED, action, actor)
+    if not found.valid_at(now_jst()):
+        await _refuse(central, CERTIFICATE_EXPIRED, action, actor)
+    if ActorKind.FACILITY not in allowed:
+        await _refuse(central, WRONG_KIND, action, actor)
+    if found.facility_status is None:
+        await _refuse(central, FACILITY_UNKNOWN, action, actor)
+    if found.facility_status != FacilityStatus.ACTIVE.value:
+        await _refuse(central, FACILITY_SUSPENDED, action, actor)
     return actor
 
 

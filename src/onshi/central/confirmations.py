@@ -18,20 +18,16 @@ from onshi import wire
 from onshi.central.auth import authenticate
 from onshi.central.context import Central
 from onshi.central.responses import wire_response
-from onshi.domain.actors import Actor, ActorKind
-from onshi.domain.audit import AuditEvent
-from onshi.domain.codes import CharacterCode, ConsentFlag
-from onshi.domain.dates import now_jst
+from onshi.domain.actors import ActorKind
+from onshi.domain.codes import ConsentFlag
 from onshi.services.confirmation import (
     Confirmed,
     NumberConfirmation,
-    Outcome,
     confirm_by_numbers,
     result_document,
     search_echo,
 )
-from onshi.wire.qualification import ResultHeader, file_error_document
-from onshi.wire.result_codes import FACILITY_MISMATCH, FILE_ERRORS, INPUT_ERRORS, ResultCode
+from onshi.services.request_files import outcome_status, result_header, single_inquiry
 
 router = APIRouter(prefix="/api/v1", tags=["facility"])
 FACILITY = frozenset({ActorKind.FACILITY})
@@ -56,20 +52,6 @@ class NumberConfirmationBody(BaseModel):
     arbitrary_file_identifier: str | None = Field(None, max_length=100, description="echoed in the result")
 
 
-def _status(outcome: Outcome) -> int:
-    return 200 if isinstance(outcome, Confirmed) else INPUT_ERRORS[outcome.errors[0].problem].http_status
-
-
-def _header(actor: Actor, outcome: Outcome, identifier: str | None, encoding: str) -> ResultHeader:
-    return ResultHeader(
-        facility_code=actor.id,
-        processed_at=outcome.processed_at,
-        confirmation_date=outcome.query.on if isinstance(outcome, Confirmed) else None,
-        arbitrary_file_identifier=identifier,
-        character_code=CharacterCode.SHIFT_JIS if encoding == wire.SHIFT_JIS else CharacterCode.UTF8,
-    )
-
-
 @router.post("/confirmations", summary="資格確認（被保険者証等の記号・番号等）")
 async def confirm_json(body: NumberConfirmationBody, request: Request) -> Response:
     central: Central = request.app.state.central
@@ -84,9 +66,12 @@ async def confirm_json(body: NumberConfirmationBody, request: Request) -> Respon
         limit_consent=body.limit_application_certificate_related_cons_flg == ConsentFlag.CONSENTED.value,
     )
     outcome = await confirm_by_numbers(central.db, central.audit, actor, confirmation)
-    header = _header(actor, outcome, body.arbitrary_file_identifier, wire.UTF8)
+    confirmed_on = outcome.query.on if isinstance(outcome, Confirmed) else None
+    header = result_header(
+        actor, body.arbitrary_file_identifier, wire.UTF8, confirmed_on, outcome.processed_at
+    )
     document = result_document(outcome, header, search_echo(confirmation))
-    return wire_response(request, document, KIND, _status(outcome))
+    return wire_response(request, document, KIND, outcome_status(outcome))
 
 
 @router.post(
@@ -99,47 +84,7 @@ async def confirm_json(body: NumberConfirmationBody, request: Request) -> Respon
 async def confirm_xml(request: Request) -> Response:
     central: Central = request.app.state.central
     actor = await authenticate(central, request, FACILITY, ACTION)
-    data = await request.body()
-    try:
-        parsed = wire.parse(data, wire.MessageKind.SINGLE_INQUIRY_REQUEST)
-    except wire.WireError as error:
-        return await _file_error(central, request, actor, FILE_ERRORS[error.kind], error.message)
-    header = parsed.document["MessageHeader"]
-    identifier = header.get("ArbitraryFileIdentifier")
-    if header["MedicalInstitutionCode"] != actor.id:
-        return await _file_error(
-            central, request, actor, FACILITY_MISMATCH, None, identifier, parsed.encoding
-        )
-    search = parsed.document["MessageBody"]["QualificationConfirmSearchInfo"]
-    outcome = await confirm_by_numbers(
-        central.db,
-        central.audit,
-        actor,
-        NumberConfirmation(
-            insurer_number=search["InsurerNumber"],
-            symbol=search.get("InsuredCardSymbol"),
-            number=search["InsuredIdentificationNumber"],
-            branch=search.get("InsuredBranchNumber"),
-            birthdate=search["Birthdate"],
-            on=header["QualificationConfirmationDate"],
-            limit_consent=search["LimitApplicationCertificateRelatedConsFlg"] == ConsentFlag.CONSENTED,
-        ),
+    answer = await single_inquiry(central.db, central.audit, actor, await request.body())
+    return wire_response(
+        request, answer.document, KIND, answer.http_status, answer.encoding, xml_default=True
     )
-    document = result_document(outcome, _header(actor, outcome, identifier, parsed.encoding), search)
-    return wire_response(request, document, KIND, _status(outcome), parsed.encoding, xml_default=True)
-
-
-async def _file_error(
-    central: Central,
-    request: Request,
-    actor: Actor,
-    error: ResultCode,
-    message: str | None,
-    identifier: str | None = None,
-    encoding: str = wire.UTF8,
-) -> Response:
-    """Answer a file that could not be processed, and audit it like any confirmation."""
-    await central.audit.record(AuditEvent(actor, ACTION, f"error:{error.code}"))
-    header = ResultHeader(actor.id, now_jst(), arbitrary_file_identifier=identifier)
-    document = file_error_document(header, error, message)
-    return wire_response(request, document, KIND, error.http_status, encoding, xml_default=True)

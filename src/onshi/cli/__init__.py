@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from onshi.cli import audit, confirm, db, demo, facility, insurer, operator, seed, serve
+from onshi.cli import (
+    audit,
+    card,
+    confirm,
+    db,
+    demo,
+    facility,
+    insurer,
+    operator,
+    reader,
+    seed,
+    serve,
+    terminal,
+)
 
 app = typer.Typer(
     name="onshi",
@@ -17,10 +30,13 @@ app.add_typer(insurer.app, name="insurer")
 app.add_typer(facility.app, name="facility")
 app.add_typer(operator.app, name="operator")
 app.add_typer(audit.app, name="audit")
+app.add_typer(card.app, name="card")
+app.add_typer(terminal.app, name="terminal")
 app.command("seed")(seed.seed)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("confirm")(confirm.confirm)
+app.command("reader")(reader.reader)
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import shlex
 from pathlib import Path
 
@@ -12,15 +13,19 @@ import typer
 import uvicorn
 
 from onshi.cli._common import console
+from onshi.cli.serve import TLS_HTTP_PROTOCOL, tls_options
 from onshi.config import Settings
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.dates import format_wire_date, today_jst
-from onshi.services.demo import DEMO_FACILITY, Example, demo_facility_key, examples, is_seeded
+from onshi.services import facility_certificates
+from onshi.services.demo import DEMO_FACILITY, Example, demo_facility_key, examples, is_seeded, sample_request
 from onshi.services.seeding import seed_facilities, seed_population
 from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
 from onshi.store.engine import DatabaseUrl
 from onshi.store.migrate import upgrade
+from onshi.terminal.agent import TerminalAgent
+from onshi.terminal.client import CentralClient, Credentials
 
 DEMO_SEED = 20261123
 
@@ -35,15 +40,88 @@ def demo(
     directory.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{(directory / 'onshi.db').resolve()}"
     upgrade(DatabaseUrl.parse(url))
+    settings = Settings(database_url=url, pool_size=4, pki_dir=directory / "pki")
     key, found = asyncio.run(_prepare(url, persons, facilities))
+    terminal = asyncio.run(_prepare_terminal(settings, directory, found))
     base = f"http://127.0.0.1:{port}"
-    instructions = _instructions(base, key, found)
+    instructions = _instructions(base, key, found) + _terminal_instructions(directory, terminal)
     (directory / "demo.txt").write_text(instructions + "\n", encoding="utf-8")
     print(instructions, flush=True)  # plain: commands must stay copy-pasteable (no wrapping)
-    settings = Settings(database_url=url, pool_size=4)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(_serve(settings, port, directory))
+
+
+async def _serve(settings: Settings, port: int, directory: Path) -> None:
+    """Central for API keys on `port`, central with mutual TLS for the terminal on `port`+1,
+    and the demo clinic's terminal — until Ctrl-C."""
     from onshi.central.app import create_app  # after seeding: the app opens its own engine
 
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    ssl = tls_options(settings.facility_ca_dir, settings.pki_dir, "127.0.0.1", None, None)
+    plain = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    secure_config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port + 1,
+        log_level="warning",
+        http=TLS_HTTP_PROTOCOL,
+        **ssl,
+    )
+    secure = uvicorn.Server(secure_config)
+    credentials = directory / "terminal-credentials"
+    client = CentralClient(
+        f"https://127.0.0.1:{port + 1}",
+        Credentials(credentials / "terminal.crt", credentials / "terminal.key", credentials / "ca.crt"),
+    )
+    agent = TerminalAgent(directory / "terminal", DEMO_FACILITY.code.digits, client)
+    stop = asyncio.Event()
+    terminal = asyncio.create_task(agent.run(stop))
+
+    async def shutdown() -> None:
+        """Ctrl-C reaches one server's signal handler: stop the terminal first (its keep-alive
+        connection would hold the TLS server open), then every server."""
+        while not (plain.should_exit or secure.should_exit):  # noqa: ASYNC110 — uvicorn sets a flag, not an event
+            await asyncio.sleep(0.2)
+        stop.set()
+        await terminal
+        await client.close()
+        plain.should_exit = secure.should_exit = True
+
+    await asyncio.gather(plain.serve(), secure.serve(), shutdown())
+
+
+async def _prepare_terminal(settings: Settings, directory: Path, found: list[Example]) -> Path:
+    """The demo clinic's terminal certificate (once) and sample request files to drop."""
+    credentials = directory / "terminal-credentials"
+    if not (credentials / "terminal.crt").exists():
+        database = Database.open(settings.database_url)
+        try:
+            await facility_certificates.issue(
+                database, settings.facility_ca_dir, DEMO_FACILITY.code, credentials
+            )
+        finally:
+            await database.close()
+    samples = directory / "terminal-samples"
+    samples.mkdir(parents=True, exist_ok=True)
+    for number, example in enumerate(found, start=1):
+        name = f"OQSsiquc01req_demo{number}.xml"
+        (samples / name).write_bytes(sample_request(example, today_jst(), f"demo-{number}"))
+    return samples
+
+
+def _terminal_instructions(directory: Path, samples: Path) -> str:
+    terminal = directory / "terminal"
+    lines = [
+        "The demo clinic's terminal (資格確認端末) watches these folders, as a receipt computer sees them:",
+        f"  requests: {terminal / 'req'}   results: {terminal / 'res'}   card reader: {terminal / 'face'}",
+        "Drop a request file (Shift_JIS, as receipt computers write them) and its result appears within a second:",
+        f"  cp {samples / 'OQSsiquc01req_demo2.xml'} {terminal / 'req'}/",
+        f"  cat {terminal / 'res' / 'OQSsiquc01res_demo2.xml'} | iconv -f CP932 -t UTF-8",
+        f"Terminal state: .venv/bin/onshi terminal status --root {terminal}",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 async def _prepare(url: str, persons: int, facility_count: int) -> tuple[str, list[Example]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from onshi.cli import facility_cert
 from onshi.cli._common import console, fail, parse_or_fail, run
 from onshi.domain.actors import ActorKind
 from onshi.domain.facility import Facility, FacilityCode, FacilityStatus, FacilityType
@@ -12,6 +13,7 @@ from onshi.store import apikeys, facilities
 from onshi.store.database import Database
 
 app = typer.Typer(help="Facilities (医療機関等) and their API keys.", no_args_is_help=True)
+app.add_typer(facility_cert.app, name="cert")
 
 
 @app.command("add")

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
 import uvicorn
 
+from onshi.central.tls import server_ssl_options
 from onshi.cli._common import ensure_schema, settings
+from onshi.security.facility_ca import FacilityCA
+from onshi.services.facility_certificates import server_credentials
 from onshi.store.engine import DatabaseUrl
+
+HTTP_PROTOCOL = "httptools"
+TLS_HTTP_PROTOCOL = "onshi.central.tls:ClientCertificateProtocol"
 
 
 def serve(
@@ -14,9 +23,21 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     workers: int = typer.Option(1, help="worker processes (each holds its own connection pool)"),
     access_log: bool = typer.Option(False, help="log one line per request"),
+    tls: bool = typer.Option(False, help="HTTPS, with terminals' client certificates (mutual TLS)"),
+    tls_cert: Path | None = typer.Option(
+        None, help="server certificate (default: issued by the facility CA)"
+    ),
+    tls_key: Path | None = typer.Option(None, help="server key"),
 ) -> None:
     """Serve the central APIs on $ONSHI_DATABASE_URL."""
-    ensure_schema(DatabaseUrl.parse(settings().database_url))
+    config = settings()
+    ensure_schema(DatabaseUrl.parse(config.database_url))
+    options: dict[str, Any] = {"http": HTTP_PROTOCOL}
+    if tls or tls_cert:
+        options = {
+            "http": TLS_HTTP_PROTOCOL,
+            **tls_options(config.facility_ca_dir, config.pki_dir, host, tls_cert, tls_key),
+        }
     uvicorn.run(
         "onshi.central.app:app_factory",
         factory=True,
@@ -24,7 +45,18 @@ def serve(
         port=port,
         workers=workers,
         loop="uvloop",
-        http="httptools",
         access_log=access_log,
         log_level="info",
+        **options,
     )
+
+
+def tls_options(
+    ca_dir: Path, pki_dir: Path, host: str, cert: Path | None, key: Path | None
+) -> dict[str, Any]:
+    """Server certificate (given, or issued once for `host`) and the facility CA as the
+    authority for client certificates."""
+    if cert is None or key is None:
+        cert, key, _ = server_credentials(ca_dir, pki_dir / "server", (host, "localhost"))
+    client_ca = FacilityCA.open(ca_dir).certificate_path
+    return server_ssl_options(str(cert), str(key), str(client_ca))

@@ -216,3 +216,288 @@ class MedicalTreatmentFlag(StrEnum):
     HOME_VISIT = "2"  # 訪問診療等
     ONLINE = "3"  # オンライン診療等
     EMERGENCY = "4"  # 救急時
+
+
+class LimitCertificateChanged(StrEnum):
+    """OQSCD014 限度額適用認定証情報変更有無 (bulk results)."""
+
+    UNCHANGED = "0"  # 変更なし
+    CHANGED_OR_UNKNOWN = "1"  # 変更あり または 判定不能
+
+
+class TicketType(StrEnum):
+    """OQSCD018 医療券・調剤券別."""
+
+    MEDICAL = "01"  # 医療券
+    DISPENSING = "02"  # 調剤券
+
+
+class MedicalTreatmentType(StrEnum):
+    """OQSCD019 診療別 (medical-aid tickets)."""
+
+    INPATIENT = "01"  # 入院
+    OUTPATIENT = "02"  # 入院外
+    DENTAL = "03"  # 歯科
+    DISPENSING = "04"  # 調剤
+    HOME_NURSING = "05"  # 訪問看護
+
+
+class SingleOrCombined(StrEnum):
+    """OQSCD020 単独・併用別."""
+
+    SINGLE = "01"  # 単独
+    COMBINED = "02"  # 併用
+
+
+class Presence(StrEnum):
+    """OQSCD021 社会保険状況, OQSCD023 感染症法第37条の2の該当状況, OQSCD024 後期高齢者医療の
+    該当状況, OQSCD025 都道府県費の該当状況 — four tables with the same values."""
+
+    PRESENT = "01"  # あり
+    ABSENT = "02"  # なし
+
+
+class ConsistencyFlag(StrEnum):
+    """OQSCD022 社会保険状況の整合性フラグ. Absent element means consistent."""
+
+    INCONSISTENT = "1"  # 不整合あり
+
+
+class DesignatedInstitutionFlag(StrEnum):
+    """OQSCD026 指定医療機関確認フラグ."""
+
+    MATCHES = "0"  # 一致
+    DIFFERS = "1"  # 不一致
+
+
+class SameIndividual(StrEnum):
+    """OQSCD027 同一個人有無フラグ (element not identified)."""
+
+    EXISTS = "1"  # 同一個人あり
+
+
+class MedicalInfoKind(StrEnum):
+    """OQSCD029 医療情報種別 — also the file-name symbol of medical-information messages."""
+
+    CHECKUP = "TKK"  # 特定健診情報
+    MEDICATION = "YZK"  # 薬剤情報等
+
+
+class DisplaySetting(StrEnum):
+    """OQSCD030 薬剤情報等 表示区分."""
+
+    HIDE = "0"
+    SHOW = "1"
+
+
+class ConsentExpiryReason(StrEnum):
+    """OQSCD031 同意有効期限切れ理由."""
+
+    BY_CARE_TYPE = "0"  # 診療形態毎に異なる
+    REVOKED_BY_INSTITUTION = "1"  # 医療機関による同意取り消し
+    REVOKED_BY_PATIENT = "2"  # 患者による同意取り消し
+    REVOKED_BY_PURPOSE_CHANGE = "3"  # 用途変更による同意取り消し
+
+
+class QualificationChangeFlag(StrEnum):
+    """OQSCD032 資格情報変更確認フラグ."""
+
+    SAME = "0"  # 一致
+    DIFFERENT = "1"  # 不一致
+
+
+class UrlKind(StrEnum):
+    """OQSCD033 URL取得区分."""
+
+    HOME_VISIT = "2"  # 訪問診療等
+    ONLINE = "3"  # オンライン診療等
+
+
+class DocumentFormat(StrEnum):
+    """OQSCD034 (file format selector)."""
+
+    PDF = "1"
+    PNG = "2"
+
+
+class ChangeSelector(StrEnum):
+    """OQSCD035 (change selector)."""
+
+    KEEP = "0"  # 変更しない
+    CHANGE = "1"  # 変更する
+
+
+class ConsentInfoKind(StrEnum):
+    """OQSCD036 閲覧同意情報種別."""
+
+    SPECIFIC_DISEASE = "TSR"  # 特定疾病療養受療証情報
+    CHECKUP = "TKK"  # 特定健診情報
+    MEDICATION = "YZK"  # 薬剤情報・処方
+    DIAGNOSIS = "SRJ"  # 診療情報・その他アレルギー等・薬剤アレルギー等・検査情報
+    OPERATION = "SHJ"  # 手術情報・傷病名・感染症情報
+
+
+class UsageSetting(StrEnum):
+    """OQSCD037 利用設定区分."""
+
+    NOT_USED = "0"  # 利用しない
+    USED = "1"  # 利用する
+
+
+class EPrescriptionUsage(StrEnum):
+    """OQSCD038 電子処方箋利用区分."""
+
+    NOT_USED = "0"  # 利用しない
+    ELECTRONIC_ONLY = "1"  # 電子処方箋のみ
+    BOTH = "2"  # 電子処方箋+紙の処方箋併用
+    PAPER_ONLY = "3"  # 紙の処方箋のみ
+
+
+class PrescriptionSelectTiming(StrEnum):
+    """OQSCD039 処方箋発行形態選択タイミング."""
+
+    OUTSIDE_CONFIRMATION = "1"  # 資格確認時以外で確認する
+    AT_CONFIRMATION = "2"  # 資格確認時に確認する
+
+
+class InfoRequestPattern(StrEnum):
+    """OQSCD040 情報要求パターン (medical-information requests)."""
+
+    EMERGENCY_SUMMARY = "1"  # 救急用サマリー
+    EMERGENCY_FULL = "2"  # 救急用全量版
+    EPRESCRIPTION_AND_EMERGENCY = "3"  # 電子処方箋+救急用サマリー+救急用全量版
+    MEDICATION = "4"  # 現行通りの薬剤情報
+    TREATMENT_AND_MEDICATION = "5"  # 現行通りの診療／薬剤情報
+    CHECKUP = "6"  # 現行通りの特定健診情報
+
+
+class TwoFactorElement(StrEnum):
+    """OQSCD041 二要素認証要素区分."""
+
+    KNOWLEDGE = "1"  # 記憶
+    BIOMETRIC = "2"  # 生体情報
+    POSSESSION = "3"  # 物理媒体
+
+
+class TwoFactorMethod(StrEnum):
+    """OQSCD042 二要素認証方式区分. Its codes depend on OQSCD041, so each value is
+    '<OQSCD041>/<OQSCD042>' as in the source table; `code` is what an element carries."""
+
+    ID_PASSWORD = "1/01"  # noqa: S105 (a code value, not a secret)
+    PIN = "1/02"
+    SECRET_QUESTION = "1/03"  # noqa: S105 (a code value, not a secret)
+    FINGERPRINT = "2/01"
+    FACE = "2/02"
+    VOICE = "2/03"
+    VEIN = "2/04"
+    IRIS = "2/05"
+    IC_CARD = "3/01"
+    ONE_TIME_PASSWORD = "3/02"  # noqa: S105 (a code value, not a secret)
+    OTHER_DEVICE = "3/03"
+
+    @property
+    def element(self) -> TwoFactorElement:
+        return TwoFactorElement(self.value.split("/")[0])
+
+    @property
+    def code(self) -> str:
+        return self.value.split("/")[1]
+
+
+class EmergencyViewPermission(StrEnum):
+    """OQSCD043 救急時閲覧権限有無."""
+
+    NONE = "0"  # 権限無し
+    GRANTED = "1"  # 権限あり
+
+
+class LinkedSystem(StrEnum):
+    """OQSCD044 連携システムID. The mixed widths ('01' beside '2') are as in the only source."""
+
+    MEDICAL_SUBSIDY = "01"  # 医療費助成
+    MATERNAL_CHILD_HEALTH = "2"  # 母子保健
+    VACCINATION = "4"  # 予防接種
+    LONG_TERM_CARE = "8"  # 介護保険
+
+
+# --- tables without an OQSCD number (medical-information requests and results) ----------------
+
+
+class MedicationFileCategory(StrEnum):
+    """FileCategory of YZKsiquc01req (薬剤情報等の提供形式)."""
+
+    PDF = "1"  # 薬剤情報 PDF
+    XML = "2"  # 薬剤情報 XML
+    PDF_WITH_TREATMENT = "3"  # 薬剤情報+診療情報 PDF
+    XML_WITH_TREATMENT = "4"  # 薬剤情報+診療情報 XML
+
+
+class CheckupFileCategory(StrEnum):
+    """FileCategory of TKKsiquc01req (特定健診情報の提供形式)."""
+
+    PDF = "1"
+    XML = "2"
+
+
+class PrDiInfClassification(StrEnum):
+    """PrDiInfClassification of medical-information requests; clients always send 1 and its
+    meaning is undocumented."""
+
+    DEFAULT = "1"
+
+
+class MedicalInfoResult(StrEnum):
+    """ResultCode of YZK/TKK results. Clients treat 1 as success and anything else as failure
+    (then read MessageContents); onshi writes 2 for failure, mirroring OQSCD004."""
+
+    SUCCESS = "1"
+    FAILURE = "2"
+
+
+# The OQSCD tables by number; one enum can serve several tables (Presence).
+OQSCD: dict[str, type[StrEnum]] = {
+    "OQSCD001": ConsentFlag,
+    "OQSCD002": ReferenceClassification,
+    "OQSCD003": SegmentOfResult,
+    "OQSCD004": ProcessingResultStatus,
+    "OQSCD005": CharacterCode,
+    "OQSCD006": Validity,
+    "OQSCD007": Sex,
+    "OQSCD008": ReasonOfLoss,
+    "OQSCD009": PersonalFamily,
+    "OQSCD010": CardClassification,
+    "OQSCD011": LimitCertificateClass,
+    "OQSCD012": LimitCategory,
+    "OQSCD013": SpecificDisease,
+    "OQSCD014": LimitCertificateChanged,
+    "OQSCD015": PreschoolClass,
+    "OQSCD016": ConsentState,
+    "OQSCD017": PrescriptionIssue,
+    "OQSCD018": TicketType,
+    "OQSCD019": MedicalTreatmentType,
+    "OQSCD020": SingleOrCombined,
+    "OQSCD021": Presence,
+    "OQSCD022": ConsistencyFlag,
+    "OQSCD023": Presence,
+    "OQSCD024": Presence,
+    "OQSCD025": Presence,
+    "OQSCD026": DesignatedInstitutionFlag,
+    "OQSCD027": SameIndividual,
+    "OQSCD028": MedicalTreatmentFlag,
+    "OQSCD029": MedicalInfoKind,
+    "OQSCD030": DisplaySetting,
+    "OQSCD031": ConsentExpiryReason,
+    "OQSCD032": QualificationChangeFlag,
+    "OQSCD033": UrlKind,
+    "OQSCD034": DocumentFormat,
+    "OQSCD035": ChangeSelector,
+    "OQSCD036": ConsentInfoKind,
+    "OQSCD037": UsageSetting,
+    "OQSCD038": EPrescriptionUsage,
+    "OQSCD039": PrescriptionSelectTiming,
+    "OQSCD040": InfoRequestPattern,
+    "OQSCD041": TwoFactorElement,
+    "OQSCD042": TwoFactorMethod,
+    "OQSCD043": EmergencyViewPermission,
+    "OQSCD044": LinkedSystem,
+}

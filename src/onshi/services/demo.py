@@ -9,8 +9,11 @@ from typing import Any
 from sqlalchemy import Row, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from onshi import wire
 from onshi.domain.actors import ActorKind
+from onshi.domain.dates import format_wire_date
 from onshi.domain.facility import Facility, FacilityCode, FacilityType
+from onshi.domain.insurer import InsurerNumber
 from onshi.store import apikeys, facilities
 from onshi.store.database import Database
 from onshi.store.schema import qualifications
@@ -91,3 +94,24 @@ async def examples(db: Database, on: date) -> list[Example]:
 async def _first(conn: AsyncConnection, query: Select[Any]) -> Row[Any] | None:
     row: Row[Any] | None = (await conn.execute(query)).first()
     return row
+
+
+def sample_request(example: Example, on: date, identifier: str) -> bytes:
+    """An OQSsiquc01req file for an example patient, as a receipt computer would write it."""
+    search = {
+        "InsurerNumber": InsurerNumber(example.insurer_number).wire,
+        "InsuredCardSymbol": example.symbol or None,
+        "InsuredIdentificationNumber": example.number,
+        "InsuredBranchNumber": example.branch,
+        "Birthdate": format_wire_date(example.birthdate),
+        "LimitApplicationCertificateRelatedConsFlg": "0",
+    }
+    document = {
+        "MessageHeader": {
+            "QualificationConfirmationDate": format_wire_date(on),
+            "MedicalInstitutionCode": DEMO_FACILITY.code.digits,
+            "ArbitraryFileIdentifier": identifier,
+        },
+        "MessageBody": {"QualificationConfirmSearchInfo": search},
+    }
+    return wire.to_xml(document, wire.MessageKind.SINGLE_INQUIRY_REQUEST, wire.SHIFT_JIS)

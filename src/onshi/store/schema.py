@@ -247,3 +247,89 @@ terminal_requests = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("facility_code", "request_id", name="pk_terminal_requests"),
 )
+
+# --- cards: My Number Card certificates, linkage, challenges, reference numbers (migration 0004) ---
+# A person here is the card key of `qualifications` (insurer_number, symbol, number, branch with
+# '' for none). No table holds a My Number: a card is known by its certificate's random serial.
+
+card_certificates = Table(
+    "card_certificates",
+    metadata,
+    # User-authentication certificates the (emulated) J-LIS issued. Every card use is checked
+    # against this row: revoked or expired certificates are refused.
+    Column("serial", Key(40), primary_key=True),  # hex
+    Column("fingerprint", Key(64), nullable=False, unique=True),  # sha256 of the DER, hex
+    Column("form_factor", String(16), nullable=False),  # card / smartphone (スマホ保険証)
+    Column("not_before", DateTime(timezone=True), nullable=False),
+    Column("not_after", DateTime(timezone=True), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("revocation_reason", String(16)),  # lost / renewed / deceased
+    # The member the insurer's registration names as the holder — in the real system this
+    # arrives through the My Number, which onshi never holds. Only a linkage that checked the
+    # card-surface data against the record makes the certificate resolve to the person.
+    Column("holder_insurer_number", Key(8)),
+    Column("holder_symbol", Key(20)),
+    Column("holder_number", Key(20)),
+    Column("holder_branch", Key(2)),
+)
+
+card_linkages = Table(
+    "card_linkages",
+    metadata,
+    # The primary key makes "one certificate, one person" a database fact.
+    Column("certificate_serial", Key(40), ForeignKey("card_certificates.serial"), primary_key=True),
+    Column("insurer_number", Key(8), nullable=False),
+    Column("symbol", Key(20), nullable=False),
+    Column("number", Key(20), nullable=False),
+    Column("branch", Key(2), nullable=False),
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+    Column("facility_code", Key(10)),  # where the patient registered for insurance use
+    Column("checked", String(64), nullable=False),  # attributes verified (provenance), comma-separated
+    Column("unverified", String(64), nullable=False),  # attributes the insurer's record lacked
+    Index("ix_card_linkages_person", "insurer_number", "symbol", "number", "branch"),
+)
+
+card_linkage_reviews = Table(
+    "card_linkage_reviews",
+    metadata,
+    # Refused linkages, for the insurer to review. Attribute names only, never the values.
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("certificate_serial", Key(40), nullable=False),
+    Column("facility_code", Key(10), nullable=False),
+    Column("insurer_number", Key(8), nullable=False),  # the person the linkage was attempted to
+    Column("symbol", Key(20), nullable=False),
+    Column("number", Key(20), nullable=False),
+    Column("branch", Key(2), nullable=False),
+    Column("refusal", String(24), nullable=False),  # mismatch / linked_to_other
+    Column("mismatches", String(64), nullable=False),  # e.g. "name,address"
+    Index("ix_card_linkage_reviews_serial", "certificate_serial"),
+)
+
+card_challenges = Table(
+    "card_challenges",
+    metadata,
+    # Single-use nonces a card signs; a replayed signature finds its nonce used.
+    Column("nonce", Key(64), primary_key=True),
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+    Index("ix_card_challenges_facility", "facility_code", "issued_at"),
+)
+
+reference_numbers = Table(
+    "reference_numbers",
+    metadata,
+    # 照会番号: a facility's own patient ID for a person, returned in its face result files.
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), nullable=False),
+    Column("insurer_number", Key(8), nullable=False),
+    Column("symbol", Key(20), nullable=False),
+    Column("number", Key(20), nullable=False),
+    Column("branch", Key(2), nullable=False),
+    Column("reference_number", String(50), nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint(
+        "facility_code", "insurer_number", "symbol", "number", "branch", name="pk_reference_numbers"
+    ),
+)

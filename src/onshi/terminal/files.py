@@ -35,3 +35,23 @@ def sync_directory(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def staged_path(folder: Path, request_id: str) -> Path:
+    """Where a result waits, fsynced, before its rename (named by request: found again after a crash)."""
+    return folder / f"{TEMP_PREFIX}{request_id}"
+
+
+def stage(folder: Path, request_id: str, data: bytes) -> Path:
+    temporary = staged_path(folder, request_id)
+    with temporary.open("wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    return temporary
+
+
+def publish(temporary: Path, path: Path) -> None:
+    """Rename a staged file into place, durably."""
+    os.replace(temporary, path)
+    sync_directory(path.parent)

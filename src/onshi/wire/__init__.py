@@ -6,24 +6,41 @@ written as an XML file or returned as JSON.
 
 Public surface (pinned by tests/wire/test_exports.py):
     MessageKind, FACE_PREFIX, WireError, WireErrorKind, Parsed,
-    kind_of_filename, result_filename, parse, to_xml, to_json, prune
+    kind_of_filename, result_filename, answer_of, parse, to_xml, to_json, prune,
+    error_result, ErrorResult (the answer to a request file that was refused)
+
+Result documents are built by the helpers of `onshi.wire.qualification` (single inquiry and
+face files), `onshi.wire.bulk` (bulk inquiries and reference-number registration) and
+`onshi.wire.medical_info` (薬剤情報・特定健診情報); `onshi.wire.errors_result` builds the
+error answer to any request kind.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from onshi.wire import _codec, _xml
+from onshi.wire import _xml
+from onshi.wire._api import (
+    Parsed,
+    answer_of,
+    kind_of_filename,
+    parse,
+    prune,
+    result_filename,
+    to_json,
+    to_xml,
+)
 from onshi.wire._errors import WireError, WireErrorKind
-from onshi.wire.messages import FACE_PREFIX, MESSAGES, MessageKind
+from onshi.wire.errors_result import ErrorResult, error_result
+from onshi.wire.messages import FACE_PREFIX, MessageKind
 
 __all__ = [
     "FACE_PREFIX",
+    "ErrorResult",
     "MessageKind",
     "Parsed",
     "WireError",
     "WireErrorKind",
+    "answer_of",
+    "error_result",
     "kind_of_filename",
     "parse",
     "prune",
@@ -34,71 +51,3 @@ __all__ = [
 
 UTF8 = _xml.UTF8
 SHIFT_JIS = _xml.SHIFT_JIS
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    kind: MessageKind
-    document: dict[str, Any]  # the content of XmlMsg: {"MessageHeader": …, "MessageBody": …}
-    encoding: str  # "UTF-8" or "Shift_JIS", as the file declared it
-
-
-def kind_of_filename(name: str) -> MessageKind:
-    """The message a file carries, from its 13-character prefix (`OQSsiquc01req_…xml`)."""
-    prefix = name[:13]
-    try:
-        kind = MessageKind(prefix)
-    except ValueError:
-        raise WireError(
-            WireErrorKind.WRONG_MESSAGE, f"ファイル名から電文の種類がわかりません: {name}"
-        ) from None
-    if name[13:14] != "_":
-        raise WireError(
-            WireErrorKind.WRONG_MESSAGE, f"ファイル名は {prefix}_<任意の文字列>.xml の形式です: {name}"
-        )
-    return kind
-
-
-def result_filename(request_name: str) -> str:
-    """The result of `X…req_<suffix>.xml` is `X…res_<suffix>.xml` (clients compute it this way)."""
-    kind = kind_of_filename(request_name)
-    answer = MESSAGES[kind].answer
-    if answer is None:
-        raise WireError(WireErrorKind.WRONG_MESSAGE, f"{kind.value} は要求電文ではありません")
-    return answer.value + request_name[13:]
-
-
-def parse(data: bytes, kind: MessageKind, lenient: bool = False) -> Parsed:
-    """Parse and validate a document of the given kind. Raises WireError.
-
-    `lenient=True` is for reading results written by others (terminals, other tools): missing
-    required elements are tolerated; every value present is still checked."""
-    message = MESSAGES[kind]
-    root, encoding = _xml.parse(data, message.max_bytes)
-    if root.tag != message.spec.name:
-        raise WireError(
-            WireErrorKind.WRONG_MESSAGE, f"ルート要素が {message.spec.name} ではありません: {root.tag}"
-        )
-    document = _codec.read(root, message.spec, lenient=lenient)
-    return Parsed(kind, document, encoding)
-
-
-def prune(value: Any) -> Any:
-    """The document without absent (None, empty) values — what XML and JSON both carry."""
-    if isinstance(value, dict):
-        pruned = {k: prune(v) for k, v in value.items()}
-        return {k: v for k, v in pruned.items() if v not in (None, "", [], {})}
-    if isinstance(value, list):
-        return [prune(v) for v in value]
-    return value
-
-
-def to_xml(document: dict[str, Any], kind: MessageKind, encoding: str = UTF8) -> bytes:
-    """The document as an XML file of the given kind (element order from the message spec)."""
-    root = _codec.build(prune(document), MESSAGES[kind].spec)
-    return _xml.serialise(root, encoding)
-
-
-def to_json(document: dict[str, Any]) -> dict[str, Any]:
-    """The document in the terminal Web API's JSON form: {"XmlMsg": …}."""
-    return {"XmlMsg": prune(document)}

@@ -30,10 +30,12 @@ def _leaf(element: etree._Element, spec: Field, path: str) -> str | None:
         value = value.strip()
     if not value.strip():
         return None
-    return _check(value, spec, path)
+    return check(value, spec, path)
 
 
-def _check(value: str, spec: Field, path: str) -> str | None:
+def check(value: str, spec: Field, path: str) -> str | None:
+    """A leaf value checked against its field: the canonical value (code aliases applied),
+    None for a documented "absent" variant. Raises WireError(BAD_VALUE)."""
     if spec.max_length is not None and len(value) > spec.max_length:
         raise _bad(path, f"{spec.max_length}文字を超えています")
     try:
@@ -84,21 +86,13 @@ def read(element: etree._Element, spec: Field, path: str = "", lenient: bool = F
     parties); values that are present are always checked."""
     path = f"{path}/{spec.name}" if path else spec.name
     if spec.item is not None:
-        return _read_wrapper(element, spec.item, path, lenient)
+        return _read_wrapper(element, spec, path, lenient)
     if not spec.is_group:
         return _leaf(element, spec, path)
     present = _children_by_name(element)
     result: dict[str, Any] = {}
     for child_spec in spec.children:
-        elements = [e for name in (child_spec.name, *child_spec.alt_names) for e in present.get(name, [])]
-        if child_spec.item is not None:
-            values = [item for e in elements for item in read(e, child_spec, path, lenient)]
-        elif child_spec.repeated:
-            values = [read(e, child_spec, path, lenient) for e in elements]
-            values = [v for v in values if v not in (None, {})]
-        else:
-            values = [read(elements[0], child_spec, path, lenient)] if elements else []
-            values = [v for v in values if v not in (None, {}, [])]
+        values = _read_child(present, child_spec, path, lenient)
         if not values:
             if child_spec.required and not lenient:
                 raise WireError(
@@ -111,13 +105,51 @@ def read(element: etree._Element, spec: Field, path: str = "", lenient: bool = F
     return result
 
 
-def _read_wrapper(element: etree._Element, item: Field, path: str, lenient: bool) -> list[dict[str, Any]]:
+def _named(present: dict[str, list[etree._Element]], spec: Field) -> list[etree._Element]:
+    return [e for name in (spec.name, *spec.alt_names) for e in present.get(name, [])]
+
+
+def _read_child(present: dict[str, list[etree._Element]], spec: Field, path: str, lenient: bool) -> list[Any]:
+    """The values of one child field, as a list (empty when absent)."""
+    elements = _named(present, spec)
+    if spec.item is not None:
+        values = [item for e in elements for item in read(e, spec, path, lenient)]
+        if spec.loose:  # items standing directly in the parent, without the wrapper
+            loose = _named(present, spec.item)
+            found = [read(e, spec.item, path, lenient) for e in loose]
+            values += [{spec.item.name: value} for value in found if value not in (None, {})]
+        _check_count(spec, len(values), path)
+        return values
+    if spec.repeated:
+        for wrapper_name in spec.also_in:
+            elements += [e for w in present.get(wrapper_name, []) for e in _named(_children_by_name(w), spec)]
+        _check_count(spec, len(elements), path)
+        values = [read(e, spec, path, lenient) for e in elements]
+        return [v for v in values if v not in (None, {})]
+    values = [read(elements[0], spec, path, lenient)] if elements else []
+    return [v for v in values if v not in (None, {}, [])]
+
+
+def _check_count(spec: Field, count: int, path: str) -> None:
+    if spec.max_count is not None and count > spec.max_count:
+        raise WireError(
+            WireErrorKind.TOO_MANY_ENTRIES,
+            f"{path}/{spec.name}: {count}件あります（上限{spec.max_count}件）",
+            spec.name,
+        )
+
+
+def _read_wrapper(element: etree._Element, spec: Field, path: str, lenient: bool) -> list[dict[str, Any]]:
     """Items of a wrapper list. A wrapper holding the item's fields directly (one client
     repeats the wrapper element per item) is read as one item."""
+    item = spec.item
+    assert item is not None
     names = (item.name, *item.alt_names)
     items = [child for child in element if _tag(child) in names]
+    _check_count(spec, len(items), path)
     if items:
-        return [{item.name: read(child, item, path, lenient)} for child in items]
+        values = [read(child, item, path, lenient) for child in items]
+        return [{item.name: value} for value in values if value not in (None, {})]
     field_names = {child.name for child in item.children}
     if any(_tag(child) in field_names for child in element):
         return [{item.name: read(element, item, path, lenient)}]

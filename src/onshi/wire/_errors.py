@@ -14,6 +14,7 @@ class WireErrorKind(StrEnum):
     MISSING_ELEMENT = "missing_element"
     BAD_VALUE = "bad_value"  # bad date, code, length …
     TOO_MANY_ENTRIES = "too_many_entries"
+    INCONSISTENT = "inconsistent"  # elements contradict each other (a range that ends before it starts)
 
 
 class WireError(ValueError):

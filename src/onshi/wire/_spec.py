@@ -6,6 +6,9 @@ into XML in the order the fields are declared.
 
 Value shapes: a leaf is a `str`; a group is a `dict`; a repeated element is a `list` of its
 values; a wrapper list (ResultList) is a `list` of one-key dicts `{item name: value}`.
+
+Some lists appear in more than one shape in public sources; a field can say which other
+shapes it also reads (`loose`, `also_in`), and always writes its own declared shape.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ class Field:
     repeated: bool = False
     item: Field | None = None  # wrapper list: this element holds repeated `item` elements
     alt_names: tuple[str, ...] = ()  # other element names accepted on input
+    max_count: int | None = None  # repeated/wrapper: more entries is TOO_MANY_ENTRIES
+    loose: bool = False  # wrapper: items standing directly in the parent are read too
+    also_in: tuple[str, ...] = ()  # repeated: also read inside these wrapper elements
 
     @property
     def is_group(self) -> bool:
@@ -51,8 +57,14 @@ class Field:
         raise KeyError(name)
 
 
-def text(name: str, required: bool = False, max_length: int | None = None, **extra: object) -> Field:
-    return Field(name, Fmt.TEXT, required, max_length=max_length, **extra)  # type: ignore[arg-type]
+def text(
+    name: str,
+    required: bool = False,
+    max_length: int | None = None,
+    repeated: bool = False,
+    alt_names: tuple[str, ...] = (),
+) -> Field:
+    return Field(name, Fmt.TEXT, required, max_length=max_length, repeated=repeated, alt_names=alt_names)
 
 
 def raw(name: str, required: bool = False, max_length: int | None = None) -> Field:
@@ -67,8 +79,8 @@ def day(name: str, required: bool = False) -> Field:
     return Field(name, Fmt.DATE, required)
 
 
-def moment(name: str, required: bool = False) -> Field:
-    return Field(name, Fmt.DATETIME, required)
+def moment(name: str, required: bool = False, alt_names: tuple[str, ...] = ()) -> Field:
+    return Field(name, Fmt.DATETIME, required, alt_names=alt_names)
 
 
 def month(name: str, required: bool = False) -> Field:
@@ -80,14 +92,39 @@ def integer(name: str, required: bool = False) -> Field:
 
 
 def code(
-    name: str, table: type[StrEnum], required: bool = False, aliases: Mapping[str, str] | None = None
+    name: str,
+    table: type[StrEnum],
+    required: bool = False,
+    aliases: Mapping[str, str] | None = None,
+    alt_names: tuple[str, ...] = (),
 ) -> Field:
-    return Field(name, Fmt.CODE, required, codes=frozenset(m.value for m in table), aliases=aliases or {})
+    return Field(
+        name,
+        Fmt.CODE,
+        required,
+        codes=frozenset(m.value for m in table),
+        aliases=aliases or {},
+        alt_names=alt_names,
+    )
 
 
-def group(name: str, *children: Field, required: bool = False, repeated: bool = False) -> Field:
-    return Field(name, required=required, children=children, repeated=repeated)
+def group(
+    name: str,
+    *children: Field,
+    required: bool = False,
+    repeated: bool = False,
+    max_count: int | None = None,
+    also_in: tuple[str, ...] = (),
+) -> Field:
+    names = [child.name for child in children]
+    if len(names) != len(set(names)):
+        raise ValueError(f"{name}: duplicate children")
+    return Field(
+        name, required=required, children=children, repeated=repeated, max_count=max_count, also_in=also_in
+    )
 
 
-def wrapper(name: str, item: Field, required: bool = False) -> Field:
-    return Field(name, required=required, item=item)
+def wrapper(
+    name: str, item: Field, required: bool = False, max_count: int | None = None, loose: bool = False
+) -> Field:
+    return Field(name, required=required, item=item, max_count=max_count, loose=loose)

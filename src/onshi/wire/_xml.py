@@ -81,6 +81,15 @@ def decode(data: bytes, max_bytes: int) -> tuple[str, str]:
     return text, encoding
 
 
+def declared_encoding(data: bytes) -> str:
+    """UTF-8 or Shift_JIS, as the BOM or declaration says; UTF-8 when neither says (never raises).
+    Used to answer a refused file in the encoding its writer reads."""
+    match = None if data.startswith(codecs.BOM_UTF8) else _DECLARATION.match(data[:1024])
+    if match and match.group(1).decode("ascii").lower() in _SHIFT_JIS_NAMES:
+        return SHIFT_JIS
+    return UTF8
+
+
 def parse(data: bytes, max_bytes: int) -> tuple[etree._Element, str]:
     """The root element of a document, and its declared encoding."""
     text, encoding = decode(data, max_bytes)

@@ -1,12 +1,17 @@
-"""The messages of the terminal file interface (wire-spec.md) and their element trees."""
+"""The messages of the terminal file interface (wire-spec.md): their kinds and element trees.
+
+Each request kind names the result kind that answers it; `MESSAGES[kind]` holds the tree,
+the size cap and the checks between elements.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from onshi.domain import codes
-from onshi.wire._spec import Field, code, day, digits, group, integer, moment, raw, text, wrapper
+from onshi.wire import _checks, _fields, _inquiry, _medical_info, _registration
+from onshi.wire._checks import Check
+from onshi.wire._spec import Field
 
 MiB = 1024 * 1024
 
@@ -16,161 +21,53 @@ class MessageKind(StrEnum):
 
     SINGLE_INQUIRY_REQUEST = "OQSsiquc01req"  # 資格確認照会要求（単件）
     SINGLE_INQUIRY_RESULT = "OQSsiquc01res"  # 資格確認結果 (also the face-reader result, see FACE_PREFIX)
+    BULK_INQUIRY_REQUEST = "OQSmuquc01req"  # 資格確認一括照会要求
+    BULK_INQUIRY_RECEIPT = "OQSmuquc01res"  # 一括照会受付結果 (ReceptionNumber)
+    BULK_INQUIRY_DOWNLOAD_REQUEST = "OQSmuquc02req"  # 一括照会結果取得要求
+    BULK_INQUIRY_RESULT = "OQSmuquc02res"  # 資格確認一括照会結果
+    ONLINE_INQUIRY_REQUEST = "OQSmuonq01req"  # オンライン診療等向け一括照会要求
+    ONLINE_INQUIRY_RECEIPT = "OQSmuonq01res"
+    ONLINE_INQUIRY_DOWNLOAD_REQUEST = "OQSmuonq02req"
+    ONLINE_INQUIRY_RESULT = "OQSmuonq02res"
+    HOME_VISIT_INQUIRY_REQUEST = "OQSmuhvq01req"  # 訪問診療等向け一括照会要求
+    HOME_VISIT_INQUIRY_RECEIPT = "OQSmuhvq01res"
+    HOME_VISIT_INQUIRY_DOWNLOAD_REQUEST = "OQSmuhvq02req"
+    HOME_VISIT_INQUIRY_RESULT = "OQSmuhvq02res"
+    MEDICAL_AID_INQUIRY_REQUEST = "OQSmutic01req"  # 医療扶助一括照会要求
+    MEDICAL_AID_INQUIRY_RECEIPT = "OQSmutic01res"
+    MEDICAL_AID_INQUIRY_DOWNLOAD_REQUEST = "OQSmutic02req"
+    MEDICAL_AID_INQUIRY_RESULT = "OQSmutic02res"
+    REFERENCE_NUMBER_REQUEST = "OQSsiimm01req"  # 照会番号登録要求（単件）
+    REFERENCE_NUMBER_RESULT = "OQSsiimm01res"
+    BULK_REFERENCE_NUMBER_REQUEST = "OQSmuimm01req"  # 照会番号一括登録要求
+    BULK_REFERENCE_NUMBER_RECEIPT = "OQSmuimm01res"
+    BULK_REFERENCE_NUMBER_DOWNLOAD_REQUEST = "OQSmuimm02req"
+    BULK_REFERENCE_NUMBER_RESULT = "OQSmuimm02res"
+    MEDICATION_INFO_REQUEST = "YZKsiquc01req"  # 薬剤情報等閲覧要求
+    MEDICATION_INFO_RESULT = "YZKsiquc01res"
+    CHECKUP_INFO_REQUEST = "TKKsiquc01req"  # 特定健診情報閲覧要求
+    CHECKUP_INFO_RESULT = "TKKsiquc01res"
+
+    @property
+    def is_request(self) -> bool:
+        return self.value.endswith("req")
 
 
 FACE_PREFIX = "OQSsiquc01res_face_"
 
-# --- shared pieces -------------------------------------------------------------------------
-
-MEDICAL_INSTITUTION_CODE = digits("MedicalInstitutionCode", length=10, required=True)
-ARBITRARY_FILE_IDENTIFIER = text("ArbitraryFileIdentifier", max_length=100)
-CHARACTER_CODE = code(
-    "CharacterCodeIdentifier",
-    codes.CharacterCode,
-    # The OqsFunc table maps 1=UTF8 / 2=Shift_JIS; '2' can only mean Shift_JIS there.
-    aliases={"2": codes.CharacterCode.SHIFT_JIS.value},
-)
-SEGMENT_OF_RESULT = code(
-    "SegmentOfResult",
-    codes.SegmentOfResult,
-    required=True,
-    aliases={"3": codes.SegmentOfResult.ABNORMAL.value},  # one client's comment writes 3 for 異常終了
-)
-
-
-def search_info(required: bool) -> Field:
-    """QualificationConfirmSearchInfo (資格確認照会用情報): the request keys, echoed in results."""
-    return group(
-        "QualificationConfirmSearchInfo",
-        raw("InsurerNumber", required=required, max_length=8),
-        text("InsuredCardSymbol", max_length=40),
-        text("InsuredIdentificationNumber", required=required, max_length=40),
-        text("InsuredBranchNumber", max_length=4),
-        day("Birthdate", required=required),
-        code("LimitApplicationCertificateRelatedConsFlg", codes.ConsentFlag, required=required),
-        text("ArbitraryIdentifier", max_length=100),
-        required=required,
-    )
-
-
-def _consent(prefix: str, with_available_time: bool = True) -> tuple[Field, ...]:
-    fields = (code(f"{prefix}ConsFlg", codes.ConsentState), moment(f"{prefix}ConsTime"))
-    return (*fields, moment(f"{prefix}AvailableTime")) if with_available_time else fields
-
-
-ELDERLY_RECIPIENT = group(
-    "ElderlyRecipientCertificateInfo",
-    day("ElderlyRecipientCertificateDate"),
-    day("ElderlyRecipientValidStartDate"),
-    day("ElderlyRecipientValidEndDate"),
-    digits("ElderlyRecipientContributionRatio", length=3),
-)
-
-LIMIT_CERTIFICATE = group(
-    "LimitApplicationCertificateRelatedInfo",
-    code("LimitApplicationCertificateClassification", codes.LimitCertificateClass),
-    code("LimitApplicationCertificateClassificationFlag", codes.LimitCategory),
-    day("LimitApplicationCertificateDate"),
-    day("LimitApplicationCertificateValidStartDate"),
-    day("LimitApplicationCertificateValidEndDate"),
-    day("LimitApplicationCertificateLongTermDate"),
-)
-
-SPECIFIC_DISEASE = group(
-    "SpecificDiseasesCertificateInfo",
-    code("SpecificDiseasesDiseaseCategory", codes.SpecificDisease),
-    day("SpecificDiseasesCertificateDate"),
-    day("SpecificDiseasesValidStartDate"),
-    day("SpecificDiseasesValidEndDate"),
-    integer("SpecificDiseasesSelfPay"),
-)
-
-RESULT_OF_QUALIFICATION = group(
-    "ResultOfQualificationConfirmation",
-    code("InsuredCardClassification", codes.CardClassification, required=True),
-    raw("InsurerNumber", max_length=8),
-    text("InsuredCardSymbol", max_length=40),
-    text("InsuredIdentificationNumber", max_length=40),
-    text("InsuredBranchNumber", max_length=2),
-    code("PersonalFamilyClassification", codes.PersonalFamily),
-    text("InsuredName"),
-    text("Name", required=True),
-    text("NameOfOther"),
-    text("NameKana"),
-    text("NameOfOtherKana"),
-    code("Sex1", codes.Sex, required=True),
-    code("Sex2", codes.Sex),
-    day("Birthdate", required=True),
-    text("Address"),
-    text("PostNumber", max_length=8),
-    day("QualificationDate"),
-    day("DisqualificationDate"),
-    day("InsuredCertificateIssuanceDate"),
-    day("InsuredCardValidDate"),
-    day("InsuredCardExpirationDate"),
-    digits("InsuredPartialContributionRatio", length=3),
-    code("PreschoolClassification", codes.PreschoolClass, aliases={"2": ""}),
-    code("ReasonOfLoss", codes.ReasonOfLoss),
-    text("InsurerName", required=True),
-    ELDERLY_RECIPIENT,
-    code("LimitApplicationCertificateRelatedConsFlg", codes.ConsentFlag),
-    moment("LimitApplicationCertificateRelatedConsTime"),
-    LIMIT_CERTIFICATE,
-    *_consent("SpecificDiseasesCertificateRelated", with_available_time=False),
-    # Writers use the wrapper form; SK's repeated-list form is accepted too (see parse_result).
-    wrapper("SpecificDiseasesCertificateList", SPECIFIC_DISEASE),
-    *_consent("SpecificHealthCheckupsInfo"),
-    *_consent("PharmacistsInfo"),
-    *_consent("DiagnosisInfo"),
-    *_consent("OperationInfo"),
-    text("ArbitraryIdentifier", max_length=100),
-    text("ReferenceNumber", max_length=50),
-    text("QualificationConfirmationKey"),
-    code("PrescriptionIssueSelect", codes.PrescriptionIssue),
-)
-
-# --- OQSsiquc01req / OQSsiquc01res ------------------------------------------------------------
-
-SINGLE_INQUIRY_REQUEST = group(
-    "XmlMsg",
-    group(
-        "MessageHeader",
-        day("QualificationConfirmationDate", required=True),
-        MEDICAL_INSTITUTION_CODE,
-        ARBITRARY_FILE_IDENTIFIER,
-        required=True,
-    ),
-    group("MessageBody", search_info(required=True), required=True),
-)
-
-RESULT_HEADER = group(
-    "MessageHeader",
-    moment("ProcessExecutionTime", required=True),
-    day("QualificationConfirmationDate"),
-    MEDICAL_INSTITUTION_CODE,
-    ARBITRARY_FILE_IDENTIFIER,
-    code("ReferenceClassification", codes.ReferenceClassification),
-    SEGMENT_OF_RESULT,
-    text("ErrorCode"),
-    text("ErrorMessage"),
-    CHARACTER_CODE,
-    required=True,
-)
-
-SINGLE_INQUIRY_RESULT = group(
-    "XmlMsg",
-    RESULT_HEADER,
-    group(
-        "MessageBody",
-        search_info(required=False),
-        code("ProcessingResultStatus", codes.ProcessingResultStatus),
-        text("ProcessingResultCode"),
-        text("ProcessingResultMessage"),
-        code("QualificationValidity", codes.Validity),
-        code("PrescriptionIssueSelect", codes.PrescriptionIssue),
-        wrapper("ResultList", RESULT_OF_QUALIFICATION),
-    ),
-)
+# Kept importable under their old names.
+MEDICAL_INSTITUTION_CODE = _fields.MEDICAL_INSTITUTION_CODE
+ARBITRARY_FILE_IDENTIFIER = _fields.ARBITRARY_FILE_IDENTIFIER
+CHARACTER_CODE = _fields.CHARACTER_CODE
+SEGMENT_OF_RESULT = _fields.SEGMENT_OF_RESULT
+search_info = _fields.search_info
+ELDERLY_RECIPIENT = _fields.ELDERLY_RECIPIENT
+LIMIT_CERTIFICATE = _fields.LIMIT_CERTIFICATE
+SPECIFIC_DISEASE = _fields.SPECIFIC_DISEASE
+RESULT_OF_QUALIFICATION = _fields.RESULT_OF_QUALIFICATION
+SINGLE_INQUIRY_REQUEST = _inquiry.SINGLE_INQUIRY_REQUEST
+RESULT_HEADER = _inquiry.RESULT_HEADER
+SINGLE_INQUIRY_RESULT = _inquiry.SINGLE_INQUIRY_RESULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,18 +75,97 @@ class Message:
     kind: MessageKind
     spec: Field
     max_bytes: int
+    label_ja: str
     answer: MessageKind | None = None  # the result kind a request is answered with
+    check: Check | None = None  # rules between elements (requests only)
 
 
-MESSAGES: dict[MessageKind, Message] = {
-    m.kind: m
-    for m in (
-        Message(
-            MessageKind.SINGLE_INQUIRY_REQUEST,
-            SINGLE_INQUIRY_REQUEST,
-            1 * MiB,
-            MessageKind.SINGLE_INQUIRY_RESULT,
-        ),
-        Message(MessageKind.SINGLE_INQUIRY_RESULT, SINGLE_INQUIRY_RESULT, 1 * MiB),
+K = MessageKind
+
+
+def _bulk_family(
+    label: str, family: str, request: Field, request_bytes: int, check: Check | None = None
+) -> tuple[Message, ...]:
+    """The four messages of a two-step bulk exchange OQSmu<family>: upload (01req), receipt
+    (01res), download request (02req) and result (02res)."""
+    upload, receipt, download, result = (MessageKind(f"OQSmu{family}{step}") for step in _STEPS)
+    return (
+        Message(upload, request, request_bytes, f"{label}要求", receipt, check),
+        Message(receipt, _fields.RECEIPT, 1 * MiB, f"{label}受付結果"),
+        Message(download, _fields.DOWNLOAD_REQUEST, 1 * MiB, f"{label}結果取得要求", result),
+        Message(result, _inquiry.BULK_INQUIRY_RESULT, 64 * MiB, f"{label}結果"),
     )
-}
+
+
+_STEPS = ("01req", "01res", "02req", "02res")
+
+_ALL: tuple[Message, ...] = (
+    Message(
+        K.SINGLE_INQUIRY_REQUEST, SINGLE_INQUIRY_REQUEST, 1 * MiB, "資格確認照会要求", K.SINGLE_INQUIRY_RESULT
+    ),
+    Message(K.SINGLE_INQUIRY_RESULT, SINGLE_INQUIRY_RESULT, 1 * MiB, "資格確認結果"),
+    *_bulk_family("資格確認一括照会", "quc", _inquiry.BULK_INQUIRY_REQUEST, 16 * MiB),
+    *_bulk_family(
+        "オンライン診療等向け一括照会",
+        "onq",
+        _inquiry.ONLINE_INQUIRY_REQUEST,
+        1 * MiB,
+        _checks.online_inquiry,
+    ),
+    *_bulk_family(
+        "訪問診療等向け一括照会",
+        "hvq",
+        _inquiry.HOME_VISIT_INQUIRY_REQUEST,
+        1 * MiB,
+        _checks.home_visit_inquiry,
+    ),
+    *_bulk_family("医療扶助一括照会", "tic", _inquiry.MEDICAL_AID_INQUIRY_REQUEST, 1 * MiB),
+    Message(
+        K.REFERENCE_NUMBER_REQUEST,
+        _registration.REGISTRATION_REQUEST,
+        1 * MiB,
+        "照会番号登録要求",
+        K.REFERENCE_NUMBER_RESULT,
+    ),
+    Message(K.REFERENCE_NUMBER_RESULT, _registration.REGISTRATION_RESULT, 1 * MiB, "照会番号登録結果"),
+    Message(
+        K.BULK_REFERENCE_NUMBER_REQUEST,
+        _registration.BULK_REGISTRATION_REQUEST,
+        16 * MiB,
+        "照会番号一括登録要求",
+        K.BULK_REFERENCE_NUMBER_RECEIPT,
+    ),
+    Message(K.BULK_REFERENCE_NUMBER_RECEIPT, _fields.RECEIPT, 1 * MiB, "照会番号一括登録受付結果"),
+    Message(
+        K.BULK_REFERENCE_NUMBER_DOWNLOAD_REQUEST,
+        _fields.DOWNLOAD_REQUEST,
+        1 * MiB,
+        "照会番号一括登録結果取得要求",
+        K.BULK_REFERENCE_NUMBER_RESULT,
+    ),
+    Message(
+        K.BULK_REFERENCE_NUMBER_RESULT,
+        _registration.BULK_REGISTRATION_RESULT,
+        64 * MiB,
+        "照会番号一括登録結果",
+    ),
+    Message(
+        K.MEDICATION_INFO_REQUEST,
+        _medical_info.MEDICATION_REQUEST,
+        1 * MiB,
+        "薬剤情報等閲覧要求",
+        K.MEDICATION_INFO_RESULT,
+        _checks.medication_request,
+    ),
+    Message(K.MEDICATION_INFO_RESULT, _medical_info.MEDICATION_RESULT, 32 * MiB, "薬剤情報等閲覧結果"),
+    Message(
+        K.CHECKUP_INFO_REQUEST,
+        _medical_info.CHECKUP_REQUEST,
+        1 * MiB,
+        "特定健診情報閲覧要求",
+        K.CHECKUP_INFO_RESULT,
+    ),
+    Message(K.CHECKUP_INFO_RESULT, _medical_info.CHECKUP_RESULT, 32 * MiB, "特定健診情報閲覧結果"),
+)
+
+MESSAGES: dict[MessageKind, Message] = {m.kind: m for m in _ALL}

@@ -76,6 +76,9 @@ FILE_ERRORS: dict[WireErrorKind, ResultCode] = {
     WireErrorKind.TOO_MANY_ENTRIES: ResultCode(
         "ONSE9008", 413, "件数が上限を超えています", "too many entries"
     ),
+    WireErrorKind.INCONSISTENT: ResultCode(
+        "ONSE9009", 400, "要素の間に矛盾があります", "elements contradict each other"
+    ),
 }
 
 # Refusals and technical failures that are not about the file's content.
@@ -83,9 +86,99 @@ FACILITY_MISMATCH = ResultCode(
     "ONSE9101", 403, "医療機関等コードがこの端末・認証情報と一致しません", "facility mismatch"
 )
 FACILITY_REFUSED = ResultCode("ONSE9102", 403, "利用が認められていない医療機関等です", "facility not allowed")
+RECEPTION_NUMBER_UNKNOWN = ResultCode(
+    "ONSE9103", 404, "受付番号に該当する一括要求がありません", "no bulk request has this reception number"
+)
+NO_VIEWING_CONSENT = ResultCode(
+    "ONSE9104",
+    403,
+    "閲覧の同意がないか、同意の有効期限が切れています",
+    "no consent to view this information, or the consent has expired",
+)
 TECHNICAL_FAILURE = ResultCode(
     "ONSE9501",
     503,
     "システムの障害により資格を確認できませんでした（資格の有無の判定ではありません）。時間をおいて再照会してください",
     "technical failure: eligibility could not be checked (not a verdict); retry later",
 )
+
+# --- My Number Card confirmations (onshi.services.card_confirmation) and 照会番号 registration
+# (onshi.services.reference_numbers). The maps are keyed by the string values of
+# onshi.domain.card.CardProblem and onshi.services.reference_numbers.Problem.
+
+CARD_EXPIRY_NOTICE = ResultCode(
+    "ONSI2101", 200, "電子証明書の有効期限が近づいています", "certificate expires within 3 months"
+)
+
+CARD_ERRORS: dict[str, ResultCode] = {
+    "expired": ResultCode(
+        "ONSP3001",
+        403,
+        "マイナンバーカードの電子証明書の有効期限が切れています。お住まいの市区町村の窓口で更新してください",
+        "certificate expired: renew it at the municipal office",
+    ),
+    "revoked": ResultCode("ONSP3002", 403, "この電子証明書は失効しています", "certificate revoked"),
+    "untrusted": ResultCode(
+        "ONSP3003",
+        403,
+        "J-LISが発行した利用者証明用電子証明書として確認できません",
+        "not a user-authentication certificate of the J-LIS CA",
+    ),
+    "bad_signature": ResultCode(
+        "ONSP3004", 403, "カードの署名を確認できませんでした", "the card's signature does not verify"
+    ),
+    "challenge": ResultCode(
+        "ONSP3005",
+        409,
+        "認証の要求が無効です（使用済みまたは期限切れ）。もう一度カードを置いてください",
+        "challenge unknown, already used or expired",
+    ),
+    "smartphone_not_accepted": ResultCode(
+        "ONSP3006",
+        403,
+        "この医療機関・薬局ではスマートフォンの健康保険証利用（スマホ保険証）に対応していません。マイナンバーカードをご利用ください",
+        "this facility does not accept smartphone certificates",
+    ),
+    "not_linked": ResultCode(
+        "ONSP3007",
+        404,
+        "このカードは健康保険証としての利用登録がされていません",
+        "card not registered for insurance use",
+    ),
+    "no_insurance_record": ResultCode(
+        "ONSP3008",
+        404,
+        "ご加入の医療保険の資格情報とカードを結び付けられませんでした。ご加入の医療保険者にお問い合わせください",
+        "no insurance record can be associated with this card",
+    ),
+    "linkage_mismatch": ResultCode(
+        "ONSP3009",
+        422,
+        "カードの券面事項と医療保険者の登録内容が一致しないため、利用登録できませんでした",
+        "card-surface data do not match the insurer's record; not linked",
+    ),
+    "linked_to_other": ResultCode(
+        "ONSP3010",
+        409,
+        "このカードは既に別の方の資格情報に登録されています",
+        "the card already resolves to another person",
+    ),
+    "consent_invalid": ResultCode(
+        "ONSP3011", 422, "同意の内容に誤りがあります", "consent choices break a rule"
+    ),
+    "unverifiable": ResultCode(
+        "ONSE9502",
+        503,
+        "技術的な理由により電子証明書を確認できませんでした（資格の有無の判定ではありません）。時間をおいて再度お試しください",
+        "technical failure: the card could not be verified (not a verdict); retry later",
+    ),
+}
+
+REFERENCE_NUMBER_ERRORS: dict[str, ResultCode] = {
+    "not_found": ResultCode(
+        "ONSP4001", 422, "該当する資格情報がないため照会番号を登録できません", "no such person"
+    ),
+    "ambiguous": ResultCode(
+        "ONSP4002", 422, "該当する方が複数います。枝番を指定してください", "several people match"
+    ),
+}

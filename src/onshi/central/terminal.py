@@ -1,0 +1,67 @@
+"""Terminal API: the request files a facility's terminal picked up from its `req` folder.
+
+`POST /api/v1/terminal/requests` — body: the file's bytes; headers: `X-Onshi-Filename` (the
+request file's name, percent-encoded) and `X-Onshi-Request-Id` (the terminal's journal id
+for the file). Answer: 200 with the result file (`X-Onshi-Result-Filename`) — error results
+included, they are final — or 503 when the result could not be produced (the terminal
+retries). A resend with the same request id gets the stored result: no second run, no
+second audit record, whatever happened to the first answer on its way back.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, unquote
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from onshi.central.auth import authenticate
+from onshi.central.context import Central
+from onshi.central.responses import problem
+from onshi.domain.actors import ActorKind
+from onshi.services.request_files import NotARequest, answer_file
+from onshi.store import terminal_requests
+from onshi.store.terminal_requests import StoredResult
+
+router = APIRouter(prefix="/api/v1/terminal", tags=["terminal"])
+FACILITY = frozenset({ActorKind.FACILITY})
+REQUEST_ID = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+FILENAME_HEADER = "X-Onshi-Filename"
+REQUEST_ID_HEADER = "X-Onshi-Request-Id"
+RESULT_FILENAME_HEADER = "X-Onshi-Result-Filename"
+
+
+@router.post(
+    "/requests",
+    summary="端末の要求ファイル（req フォルダ）を処理し、結果ファイルを返す",
+    openapi_extra={
+        "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}, "required": True}
+    },
+)
+async def terminal_request(request: Request) -> Response:
+    central: Central = request.app.state.central
+    actor = await authenticate(central, request, FACILITY, "terminal.request")
+    request_id = request.headers.get(REQUEST_ID_HEADER, "")
+    filename = unquote(request.headers.get(FILENAME_HEADER, ""))
+    if not REQUEST_ID.fullmatch(request_id) or not filename or "/" in filename:
+        return problem(400, "bad_request", f"{REQUEST_ID_HEADER} と {FILENAME_HEADER} が必要です")
+    async with central.db.read() as conn:
+        stored = await terminal_requests.find(conn, actor.id, request_id)
+    if stored is None:
+        try:
+            result_name, answer = await answer_file(
+                central.db, central.audit, actor, filename, await request.body()
+            )
+        except NotARequest as error:
+            return problem(422, "not_a_request", str(error))
+        async with central.db.write() as conn:
+            stored = await terminal_requests.keep(
+                conn, actor.id, request_id, filename, StoredResult(result_name, answer.to_xml())
+            )
+    return Response(
+        stored.result,
+        200,
+        {RESULT_FILENAME_HEADER: quote(stored.result_filename)},
+        media_type="application/xml",
+    )

@@ -1,0 +1,151 @@
+"""Answering request files of the terminal's file interface (wire-spec.md) — whatever route
+they come by: the terminal agent (`POST /api/v1/terminal/requests`) or a direct upload
+(`POST /api/v1/confirmations/xml`).
+
+Each request kind has a handler producing the result document. A file that cannot be
+processed gets the spec's error result (SegmentOfResult 9, an error code and a readable
+message), in the request's encoding when it could be read, and is audited like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from onshi import wire
+from onshi.domain.actors import Actor
+from onshi.domain.audit import AuditEvent
+from onshi.domain.codes import CharacterCode, ConsentFlag
+from onshi.domain.dates import now_jst
+from onshi.services.confirmation import (
+    Confirmed,
+    NumberConfirmation,
+    Outcome,
+    confirm_by_numbers,
+    result_document,
+)
+from onshi.store.audit import AuditLog
+from onshi.store.database import Database
+from onshi.wire.qualification import ResultHeader, file_error_document
+from onshi.wire.result_codes import FACILITY_MISMATCH, FILE_ERRORS, INPUT_ERRORS, ResultCode
+
+INQUIRY_ACTION = "confirm.numbers"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A result document, the message kind it is, its encoding and the HTTP status that fits."""
+
+    document: dict[str, Any]
+    kind: wire.MessageKind
+    encoding: str
+    http_status: int
+
+    def to_xml(self) -> bytes:
+        return wire.to_xml(self.document, self.kind, self.encoding)
+
+
+Handler = Callable[[Database, AuditLog, Actor, bytes], Awaitable[Answer]]
+
+
+def result_header(
+    actor: Actor,
+    identifier: str | None,
+    encoding: str,
+    confirmation_date: Any = None,
+    processed_at: Any = None,
+) -> ResultHeader:
+    return ResultHeader(
+        facility_code=actor.id,
+        processed_at=processed_at or now_jst(),
+        confirmation_date=confirmation_date,
+        arbitrary_file_identifier=identifier,
+        character_code=CharacterCode.SHIFT_JIS if encoding == wire.SHIFT_JIS else CharacterCode.UTF8,
+    )
+
+
+def outcome_status(outcome: Outcome) -> int:
+    return 200 if isinstance(outcome, Confirmed) else INPUT_ERRORS[outcome.errors[0].problem].http_status
+
+
+async def single_inquiry(db: Database, audit: AuditLog, actor: Actor, data: bytes) -> Answer:
+    """OQSsiquc01req → OQSsiquc01res (資格確認照会)."""
+    kind = wire.MessageKind.SINGLE_INQUIRY_RESULT
+    try:
+        parsed = wire.parse(data, wire.MessageKind.SINGLE_INQUIRY_REQUEST)
+    except wire.WireError as error:
+        return await file_error(audit, actor, kind, FILE_ERRORS[error.kind], error.message)
+    header = parsed.document["MessageHeader"]
+    identifier = header.get("ArbitraryFileIdentifier")
+    if header["MedicalInstitutionCode"] != actor.id:
+        return await file_error(audit, actor, kind, FACILITY_MISMATCH, None, identifier, parsed.encoding)
+    search = parsed.document["MessageBody"]["QualificationConfirmSearchInfo"]
+    outcome = await confirm_by_numbers(
+        db,
+        audit,
+        actor,
+        NumberConfirmation(
+            insurer_number=search["InsurerNumber"],
+            symbol=search.get("InsuredCardSymbol"),
+            number=search["InsuredIdentificationNumber"],
+            branch=search.get("InsuredBranchNumber"),
+            birthdate=search["Birthdate"],
+            on=header["QualificationConfirmationDate"],
+            limit_consent=search["LimitApplicationCertificateRelatedConsFlg"] == ConsentFlag.CONSENTED,
+        ),
+    )
+    confirmed_on = outcome.query.on if isinstance(outcome, Confirmed) else None
+    result = result_header(actor, identifier, parsed.encoding, confirmed_on, outcome.processed_at)
+    document = result_document(outcome, result, search)
+    return Answer(document, kind, parsed.encoding, outcome_status(outcome))
+
+
+async def file_error(
+    audit: AuditLog,
+    actor: Actor,
+    kind: wire.MessageKind,
+    error: ResultCode,
+    message: str | None,
+    identifier: str | None = None,
+    encoding: str = wire.UTF8,
+    action: str = INQUIRY_ACTION,
+) -> Answer:
+    """The error result for a file that could not be processed, audited like any request."""
+    await audit.record(AuditEvent(actor, action, f"error:{error.code}"))
+    header = ResultHeader(actor.id, now_jst(), arbitrary_file_identifier=identifier)
+    return Answer(file_error_document(header, error, message), kind, encoding, error.http_status)
+
+
+HANDLERS: dict[wire.MessageKind, Handler] = {
+    wire.MessageKind.SINGLE_INQUIRY_REQUEST: single_inquiry,
+}
+
+
+class NotARequest(ValueError):
+    """The file name is not that of a request message onshi answers."""
+
+
+async def answer_file(
+    db: Database, audit: AuditLog, actor: Actor, filename: str, data: bytes
+) -> tuple[str, Answer]:
+    """The result file name and answer for a request file (raises NotARequest for names
+    that are not a known request's: the terminal reports those itself)."""
+    try:
+        kind = wire.kind_of_filename(filename)
+        result_name = wire.result_filename(filename)
+    except wire.WireError as error:
+        raise NotARequest(error.message) from None
+    handler = HANDLERS.get(kind)
+    if handler is None:
+        return result_name, await not_handled(audit, actor, kind, data)
+    return result_name, await handler(db, audit, actor, data)
+
+
+async def not_handled(audit: AuditLog, actor: Actor, kind: wire.MessageKind, data: bytes) -> Answer:
+    """A request kind onshi does not answer yet: the spec's error result, not silence."""
+    error = FILE_ERRORS[wire.WireErrorKind.WRONG_MESSAGE]
+    await audit.record(AuditEvent(actor, f"request.{kind.value}", f"error:{error.code}"))
+    message = f"この電文（{kind.value}）にはまだ対応していません"
+    result = wire.error_result(data, kind, error, now_jst(), facility_code=actor.id, message=message)
+    return Answer(result.document, result.kind, result.encoding, error.http_status)

@@ -1,0 +1,52 @@
+"""Results central gave terminals, by the terminal's request id: a resend gets the same answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from onshi.domain.dates import now_jst
+from onshi.store.dialect import dialect_insert
+from onshi.store.schema import terminal_requests
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResult:
+    result_filename: str
+    result: bytes
+
+
+async def find(conn: AsyncConnection, facility_code: str, request_id: str) -> StoredResult | None:
+    row = (
+        await conn.execute(
+            select(terminal_requests.c.result_filename, terminal_requests.c.result).where(
+                terminal_requests.c.facility_code == facility_code,
+                terminal_requests.c.request_id == request_id,
+            )
+        )
+    ).first()
+    return StoredResult(row.result_filename, bytes(row.result)) if row else None
+
+
+async def keep(
+    conn: AsyncConnection, facility_code: str, request_id: str, request_filename: str, result: StoredResult
+) -> StoredResult:
+    """Store a result unless one is stored already (two sends racing): the stored one wins."""
+    statement = (
+        dialect_insert(conn, terminal_requests)
+        .values(
+            facility_code=facility_code,
+            request_id=request_id,
+            request_filename=request_filename,
+            result_filename=result.result_filename,
+            result=result.result,
+            received_at=now_jst(),
+        )
+        .on_conflict_do_nothing(index_elements=["facility_code", "request_id"])
+    )
+    await conn.execute(statement)
+    stored = await find(conn, facility_code, request_id)
+    assert stored is not None
+    return stored

@@ -1,0 +1,126 @@
+"""Domain ↔ wire documents for the two-step bulk exchanges and reference-number registration.
+
+Every bulk family (OQSmuquc, OQSmuonq, OQSmuhvq, OQSmutic, OQSmuimm) answers its upload with a
+receipt carrying a ReceptionNumber (…01res) and its download request with the result
+(…02res), which says SegmentOfResult 2 while the work is still in progress. Functions that
+serve several families take the result kind; write the document with
+`onshi.wire.to_xml(document, kind, encoding)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from onshi.domain.codes import ProcessingResultStatus, SegmentOfResult
+from onshi.domain.dates import format_wire_datetime
+from onshi.domain.eligibility import Verdict
+from onshi.domain.errors import InvalidValue
+from onshi.wire.messages import MessageKind
+from onshi.wire.qualification import ResultHeader, input_error_body, verdict_body
+from onshi.wire.result_codes import ResultCode
+from onshi.wire.results import result_header
+
+Document = dict[str, Any]
+
+
+def receipt_document(
+    receipt_kind: MessageKind, h: ResultHeader, reception_number: str, received_at: datetime
+) -> Document:
+    """…01res: the upload was accepted under `reception_number` (the key of the …02req)."""
+    return {
+        "MessageHeader": result_header(receipt_kind, h),
+        "MessageBody": {
+            "ReceptionNumber": reception_number,
+            "ReceptionDateTime": format_wire_datetime(received_at),
+            "ProcessingResultStatus": ProcessingResultStatus.NORMAL.value,
+        },
+    }
+
+
+def in_progress_document(result_kind: MessageKind, h: ResultHeader, reception_number: str) -> Document:
+    """…02res while the upload is still being processed: SegmentOfResult 2 (処理中), no units.
+    Clients ask again later with the same …02req."""
+    header = result_header(result_kind, h, SegmentOfResult.IN_PROGRESS, ReceptionNumber=reception_number)
+    return {"MessageHeader": header}
+
+
+def bulk_result_document(
+    result_kind: MessageKind,
+    h: ResultHeader,
+    reception_number: str,
+    units: Sequence[Document],
+    unit_name: str = "BulkConfirmUnit",
+) -> Document:
+    """…02res with its units (BulkConfirmUnit, or BulkRegistrationUnit for OQSmuimm02res);
+    the header counts them. `h.arbitrary_file_identifier` should be the upload's."""
+    normal = sum(u.get("ProcessingResultStatus") == ProcessingResultStatus.NORMAL for u in units)
+    errors = sum(u.get("ProcessingResultStatus") == ProcessingResultStatus.ERROR for u in units)
+    header = result_header(
+        result_kind,
+        h,
+        ReceptionNumber=reception_number,
+        NumberOfProcessingResult=str(len(units)),
+        NumberOfNormalProcessing=str(normal),
+        NumberOfError=str(errors),
+    )
+    return {"MessageHeader": header, "MessageBody": {unit_name: list(units)}}
+
+
+def confirm_unit(
+    verdict: Verdict,
+    on: date,
+    search_echo: Document | None,
+    limit_consent_at: datetime | None = None,
+    reference_numbers: Sequence[str] = (),
+) -> Document:
+    """BulkConfirmUnit for one confirmed person: the same content as a single result's body,
+    with the entries directly in the unit (SK's layout) and the person's reference numbers."""
+    body = verdict_body(verdict, on, search_echo, limit_consent_at)
+    entries = [item["ResultOfQualificationConfirmation"] for item in body.pop("ResultList")]
+    return {**body, "ResultOfQualificationConfirmation": entries, "ReferenceNumber": list(reference_numbers)}
+
+
+def error_unit(errors: Sequence[InvalidValue], search_echo: Document | None) -> Document:
+    """BulkConfirmUnit for a person whose keys were invalid (ProcessingResultStatus 2)."""
+    return input_error_body(errors, search_echo)
+
+
+# --- 照会番号 registration -----------------------------------------------------------------------
+
+
+def _outcome(error: ResultCode | None, message: str | None) -> Document:
+    return {
+        "ProcessingResultStatus": (
+            ProcessingResultStatus.ERROR if error else ProcessingResultStatus.NORMAL
+        ).value,
+        "ProcessingResultCode": error.code if error else None,
+        "ProcessingResultMessage": message or (error.summary_ja if error else None),
+    }
+
+
+def registration_result_document(
+    h: ResultHeader, reference_number: str, error: ResultCode | None = None, message: str | None = None
+) -> Document:
+    """OQSsiimm01res: the reference number was registered (error None) or not (status 2)."""
+    return {
+        "MessageHeader": result_header(MessageKind.REFERENCE_NUMBER_RESULT, h),
+        "MessageBody": {"ReferenceNumber": reference_number, **_outcome(error, message)},
+    }
+
+
+def registration_unit(
+    info_echo: Document, error: ResultCode | None = None, message: str | None = None
+) -> Document:
+    """BulkRegistrationUnit: the request's ReferenceNumberRegistrationInfo and its outcome."""
+    return {"ReferenceNumberRegistrationInfo": info_echo, **_outcome(error, message)}
+
+
+def bulk_registration_result_document(
+    h: ResultHeader, reception_number: str, units: Sequence[Document]
+) -> Document:
+    """OQSmuimm02res with one BulkRegistrationUnit per requested registration."""
+    return bulk_result_document(
+        MessageKind.BULK_REFERENCE_NUMBER_RESULT, h, reception_number, units, "BulkRegistrationUnit"
+    )
