@@ -272,3 +272,28 @@ def test_a_revoked_terminal_writes_an_error_result_for_the_counter(
         "x",
     )
     assert "失効" in header["ErrorMessage"]
+
+
+def test_a_reference_number_registration_file_is_answered(tls_central: TlsCentral, tmp_path: Path) -> None:
+    credentials = tls_central.credentials(tmp_path / "cred")
+    root = tmp_path / "terminal"
+    (root / "req").mkdir(parents=True)
+    request = {
+        "MessageHeader": {"MedicalInstitutionCode": FACILITY, "ArbitraryFileIdentifier": "reg-1"},
+        "MessageBody": {
+            "ReferenceNumberRegistrationInfo": {
+                "ReferenceNumber": "P000123",
+                "InsurerNumber": "01130012",
+                "InsuredCardSymbol": "123",
+                "InsuredIdentificationNumber": "456",
+                "InsuredBranchNumber": "00",
+            }
+        },
+    }
+    name = "OQSsiimm01req_reg1.xml"
+    (root / "req" / name).write_bytes(wire.to_xml(request, wire.MessageKind.REFERENCE_NUMBER_REQUEST))
+    drive(root, tls_central.url, credentials, lambda: bool(results_in(root)))
+    data = (root / "res" / "OQSsiimm01res_reg1.xml").read_bytes()
+    document = wire.parse(data, wire.MessageKind.REFERENCE_NUMBER_RESULT, lenient=True).document
+    assert document["MessageBody"]["ReferenceNumber"] == "P000123"
+    assert document["MessageBody"]["ProcessingResultStatus"] == "1", document

@@ -25,8 +25,10 @@ from onshi.services.confirmation import (
     confirm_by_numbers,
     result_document,
 )
+from onshi.services.reference_numbers import ReferenceEntry, register_reference_number
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
+from onshi.wire.bulk import registration_result_document
 from onshi.wire.qualification import ResultHeader, file_error_document
 from onshi.wire.result_codes import FACILITY_MISMATCH, FILE_ERRORS, INPUT_ERRORS, ResultCode
 
@@ -117,8 +119,47 @@ async def file_error(
     return Answer(file_error_document(header, error, message), kind, encoding, error.http_status)
 
 
+async def reference_number_registration(db: Database, audit: AuditLog, actor: Actor, data: bytes) -> Answer:
+    """OQSsiimm01req → OQSsiimm01res (照会番号登録): later card-reader results for the person
+    carry the facility's own patient ID."""
+    kind = wire.MessageKind.REFERENCE_NUMBER_RESULT
+    try:
+        parsed = wire.parse(data, wire.MessageKind.REFERENCE_NUMBER_REQUEST)
+    except wire.WireError as error:
+        result = wire.error_result(
+            data, wire.MessageKind.REFERENCE_NUMBER_REQUEST, error, now_jst(), facility_code=actor.id
+        )
+        await audit.record(
+            AuditEvent(
+                actor,
+                "reference_number.register",
+                f"error:{result.document['MessageHeader'].get('ErrorCode')}",
+            )
+        )
+        return Answer(result.document, result.kind, result.encoding, FILE_ERRORS[error.kind].http_status)
+    header = parsed.document["MessageHeader"]
+    identifier = header.get("ArbitraryFileIdentifier")
+    if header["MedicalInstitutionCode"] != actor.id:
+        return await file_error(audit, actor, kind, FACILITY_MISMATCH, None, identifier, parsed.encoding)
+    info = parsed.document["MessageBody"]["ReferenceNumberRegistrationInfo"]
+    entry = ReferenceEntry(
+        reference_number=info["ReferenceNumber"],
+        insurer_number=info["InsurerNumber"],
+        number=info["InsuredIdentificationNumber"],
+        symbol=info.get("InsuredCardSymbol"),
+        branch=info.get("InsuredBranchNumber"),
+    )
+    async with db.write() as conn:
+        outcome = await register_reference_number(conn, actor, entry)
+    h = result_header(actor, identifier, parsed.encoding)
+    message = outcome.message_ja or None
+    document = registration_result_document(h, info["ReferenceNumber"], outcome.code, message)
+    return Answer(document, kind, parsed.encoding, 200 if outcome.registered else 422)
+
+
 HANDLERS: dict[wire.MessageKind, Handler] = {
     wire.MessageKind.SINGLE_INQUIRY_REQUEST: single_inquiry,
+    wire.MessageKind.REFERENCE_NUMBER_REQUEST: reference_number_registration,
 }
 
 
