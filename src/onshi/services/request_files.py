@@ -29,7 +29,8 @@ from onshi.services.reference_numbers import ReferenceEntry, register_reference_
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
 from onshi.wire.bulk import registration_result_document
-from onshi.wire.qualification import ResultHeader, file_error_document
+from onshi.wire.errors_result import error_document
+from onshi.wire.qualification import ResultHeader
 from onshi.wire.result_codes import FACILITY_MISMATCH, FILE_ERRORS, INPUT_ERRORS, ResultCode
 
 INQUIRY_ACTION = "confirm.numbers"
@@ -71,17 +72,22 @@ def outcome_status(outcome: Outcome) -> int:
     return 200 if isinstance(outcome, Confirmed) else INPUT_ERRORS[outcome.errors[0].problem].http_status
 
 
+REQUEST = wire.MessageKind.SINGLE_INQUIRY_REQUEST
+REGISTRATION = wire.MessageKind.REFERENCE_NUMBER_REQUEST
+REGISTRATION_ACTION = "reference_number.register"
+
+
 async def single_inquiry(db: Database, audit: AuditLog, actor: Actor, data: bytes) -> Answer:
     """OQSsiquc01req → OQSsiquc01res (資格確認照会)."""
     kind = wire.MessageKind.SINGLE_INQUIRY_RESULT
     try:
-        parsed = wire.parse(data, wire.MessageKind.SINGLE_INQUIRY_REQUEST)
+        parsed = wire.parse(data, REQUEST)
     except wire.WireError as error:
-        return await file_error(audit, actor, kind, FILE_ERRORS[error.kind], error.message)
+        return await file_error(audit, actor, REQUEST, FILE_ERRORS[error.kind], error.message)
     header = parsed.document["MessageHeader"]
     identifier = header.get("ArbitraryFileIdentifier")
     if header["MedicalInstitutionCode"] != actor.id:
-        return await file_error(audit, actor, kind, FACILITY_MISMATCH, None, identifier, parsed.encoding)
+        return await file_error(audit, actor, REQUEST, FACILITY_MISMATCH, None, identifier, parsed.encoding)
     search = parsed.document["MessageBody"]["QualificationConfirmSearchInfo"]
     outcome = await confirm_by_numbers(
         db,
@@ -106,17 +112,19 @@ async def single_inquiry(db: Database, audit: AuditLog, actor: Actor, data: byte
 async def file_error(
     audit: AuditLog,
     actor: Actor,
-    kind: wire.MessageKind,
+    request_kind: wire.MessageKind,
     error: ResultCode,
     message: str | None,
     identifier: str | None = None,
     encoding: str = wire.UTF8,
     action: str = INQUIRY_ACTION,
 ) -> Answer:
-    """The error result for a file that could not be processed, audited like any request."""
+    """The error result (in the kind that answers `request_kind`) for a file that could not
+    be processed, audited like any request."""
     await audit.record(AuditEvent(actor, action, f"error:{error.code}"))
     header = ResultHeader(actor.id, now_jst(), arbitrary_file_identifier=identifier)
-    return Answer(file_error_document(header, error, message), kind, encoding, error.http_status)
+    document = error_document(request_kind, header, error, message)
+    return Answer(document, wire.answer_of(request_kind), encoding, error.http_status)
 
 
 async def reference_number_registration(db: Database, audit: AuditLog, actor: Actor, data: bytes) -> Answer:
@@ -124,23 +132,25 @@ async def reference_number_registration(db: Database, audit: AuditLog, actor: Ac
     carry the facility's own patient ID."""
     kind = wire.MessageKind.REFERENCE_NUMBER_RESULT
     try:
-        parsed = wire.parse(data, wire.MessageKind.REFERENCE_NUMBER_REQUEST)
+        parsed = wire.parse(data, REGISTRATION)
     except wire.WireError as error:
-        result = wire.error_result(
-            data, wire.MessageKind.REFERENCE_NUMBER_REQUEST, error, now_jst(), facility_code=actor.id
-        )
-        await audit.record(
-            AuditEvent(
-                actor,
-                "reference_number.register",
-                f"error:{result.document['MessageHeader'].get('ErrorCode')}",
-            )
-        )
-        return Answer(result.document, result.kind, result.encoding, FILE_ERRORS[error.kind].http_status)
+        code = FILE_ERRORS[error.kind]
+        await audit.record(AuditEvent(actor, REGISTRATION_ACTION, f"error:{code.code}"))
+        result = wire.error_result(data, REGISTRATION, error, now_jst(), facility_code=actor.id)
+        return Answer(result.document, result.kind, result.encoding, code.http_status)
     header = parsed.document["MessageHeader"]
     identifier = header.get("ArbitraryFileIdentifier")
     if header["MedicalInstitutionCode"] != actor.id:
-        return await file_error(audit, actor, kind, FACILITY_MISMATCH, None, identifier, parsed.encoding)
+        return await file_error(
+            audit,
+            actor,
+            REGISTRATION,
+            FACILITY_MISMATCH,
+            None,
+            identifier,
+            parsed.encoding,
+            REGISTRATION_ACTION,
+        )
     info = parsed.document["MessageBody"]["ReferenceNumberRegistrationInfo"]
     entry = ReferenceEntry(
         reference_number=info["ReferenceNumber"],
