@@ -48,11 +48,10 @@ def server_description() -> str:
 
 
 def fresh_database(name: str, migrate: bool = True) -> str:
-    bench_database_url(name)  # starts the tuned cluster when asked for
+    url = bench_database_url(name)  # (starts the tuned cluster when asked for)
     with psycopg.connect(_pg_admin(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
         conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-    url = bench_database_url(name)
     if migrate:
         upgrade(DatabaseUrl.parse(url))
     return url

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import base64
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import uvicorn
 
 from onshi.card.cardfile import CardFile, UnlockedCard
 from onshi.card.protocol import auth_payload
@@ -26,7 +22,7 @@ from onshi.domain.qualification import MemberKey
 from onshi.services.card_issuance import IssuedCard, issue_card
 from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
-from tests.central.conftest import LiveCentral, free_port
+from tests.central.conftest import LiveCentral, free_port, start_uvicorn, stop_uvicorn
 from tests.factories import KYOKAI_TOKYO, feed_row
 
 PIN = "1234"
@@ -41,22 +37,11 @@ SURFACE = CardSurface("山田 太郎", "やまだ たろう", date(1980, 4, 1), 
 def live_central(settings: Settings) -> Iterator[LiveCentral]:
     """Central over real HTTP, like tests/central/conftest.py, with the given settings (PKI folder)."""
     port = free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("central did not start")
-        time.sleep(0.02)
+    server = start_uvicorn(create_app(settings), port)
     try:
         yield LiveCentral(f"http://127.0.0.1:{port}", settings.database_url)
     finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+        stop_uvicorn(server)
 
 
 def issue(

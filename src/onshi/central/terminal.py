@@ -23,17 +23,15 @@ from onshi.domain.actors import ActorKind
 from onshi.services.request_files import NotARequest, answer_file
 from onshi.store import terminal_requests
 from onshi.store.terminal_requests import StoredResult
+from onshi.terminal.protocol import FILENAME_HEADER, REQUEST_ID_HEADER, REQUESTS_PATH, RESULT_FILENAME_HEADER
 
-router = APIRouter(prefix="/api/v1/terminal", tags=["terminal"])
+router = APIRouter(tags=["terminal"])
 FACILITY = frozenset({ActorKind.FACILITY})
 REQUEST_ID = re.compile(r"[A-Za-z0-9_.-]{1,100}")
-FILENAME_HEADER = "X-Onshi-Filename"
-REQUEST_ID_HEADER = "X-Onshi-Request-Id"
-RESULT_FILENAME_HEADER = "X-Onshi-Result-Filename"
 
 
 @router.post(
-    "/requests",
+    REQUESTS_PATH,
     summary="端末の要求ファイル（req フォルダ）を処理し、結果ファイルを返す",
     openapi_extra={
         "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}, "required": True}

@@ -9,10 +9,7 @@ from urllib.parse import quote, unquote
 
 import httpx
 
-FILENAME_HEADER = "X-Onshi-Filename"
-REQUEST_ID_HEADER = "X-Onshi-Request-Id"
-RESULT_FILENAME_HEADER = "X-Onshi-Result-Filename"
-PATH = "/api/v1/terminal/requests"
+from onshi.terminal.protocol import FILENAME_HEADER, REQUEST_ID_HEADER, REQUESTS_PATH, RESULT_FILENAME_HEADER
 
 
 class Unavailable(Exception):
@@ -52,7 +49,7 @@ class CentralClient:
         """The result file (name, bytes) for a request file. Raises Unavailable or Refused."""
         headers = {REQUEST_ID_HEADER: request_id, FILENAME_HEADER: quote(filename)}
         try:
-            response = await self._http.post(PATH, content=content, headers=headers)
+            response = await self._http.post(REQUESTS_PATH, content=content, headers=headers)
         except (httpx.TransportError, ssl.SSLError) as error:
             raise Unavailable(f"{type(error).__name__}: {error}") from error
         if response.status_code == 200:

@@ -15,6 +15,7 @@ from onshi.wire._fields import (
     MEDICAL_INSTITUTION_CODE,
     PROCESS_EXECUTION_TIME,
     PROCESSING_RESULT,
+    RECEIPT_HEADER,
     RECEPTION_NUMBER,
     REFERENCE_NUMBER,
     SEGMENT_OF_RESULT,
@@ -42,20 +43,9 @@ REGISTRATION_REQUEST = group(
     "XmlMsg", HEADER, group("MessageBody", registration_info(required=True), required=True)
 )
 
+# The same header as a bulk upload's acknowledgement: echo + outcome.
 REGISTRATION_RESULT = group(
-    "XmlMsg",
-    group(
-        "MessageHeader",
-        PROCESS_EXECUTION_TIME,
-        MEDICAL_INSTITUTION_CODE,
-        ARBITRARY_FILE_IDENTIFIER,
-        SEGMENT_OF_RESULT,
-        ERROR_CODE,
-        ERROR_MESSAGE,
-        CHARACTER_CODE,
-        required=True,
-    ),
-    group("MessageBody", REFERENCE_NUMBER, *PROCESSING_RESULT),
+    "XmlMsg", RECEIPT_HEADER, group("MessageBody", REFERENCE_NUMBER, *PROCESSING_RESULT)
 )
 
 BULK_REGISTRATION_REQUEST = group(
