@@ -43,6 +43,8 @@ def test_demo_prints_working_copy_paste_commands(tmp_path: Path) -> None:
             assert response.json()["XmlMsg"]["MessageBody"]["QualificationValidity"] == code
         assert (tmp_path / "demo" / "demo.txt").read_text().strip() in text
         _check_terminal(text)
+        _check_bulk(text)
+        _check_reader(text, tmp_path)
         assert (tmp_path / "demo" / "onshi.db").exists()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -63,6 +65,57 @@ def _check_terminal(text: str) -> None:
         time.sleep(0.05)
     parsed = wire.parse(result.read_bytes(), wire.MessageKind.SINGLE_INQUIRY_RESULT, lenient=True)
     assert parsed.document["MessageBody"]["QualificationValidity"] == "2"  # demo2 is the lost one
+
+
+def _wait_for(path: Path, seconds: float = 15) -> bytes:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"nothing at {path}"
+        time.sleep(0.05)
+    return path.read_bytes()
+
+
+def _run_printed(command: str) -> str:
+    arguments = shlex.split(command)
+    assert arguments[0] == ".venv/bin/onshi"
+    done = subprocess.run([str(ONSHI), *arguments[1:]], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _check_bulk(text: str) -> None:
+    """The printed bulk upload is answered with a receipt; the printed fetch gets the results."""
+    copy = re.search(r"^  cp (\S+OQSmuquc01req_demo.xml) (\S+)/$", text, re.MULTILINE)
+    fetch = re.search(r"^  (\.venv/bin/onshi terminal fetch .*)$", text, re.MULTILINE)
+    assert copy and fetch, text
+    source, folder = Path(copy.group(1)), Path(copy.group(2))
+    (folder / source.name).write_bytes(source.read_bytes())
+    _wait_for(folder.parent / "res" / "OQSmuquc01res_demo.xml")
+    for _ in range(50):  # 処理中 until the demo's worker is done: ask again, as a receipt computer would
+        wrote = re.search(r"result: (\S+)", _run_printed(fetch.group(1)))
+        assert wrote, "fetch printed no result name"
+        data = _wait_for(Path(wrote.group(1)))
+        document = wire.parse(data, wire.MessageKind.BULK_INQUIRY_RESULT).document
+        if document["MessageHeader"]["SegmentOfResult"] == "1":
+            break
+        time.sleep(0.3)
+    units = document["MessageBody"]["BulkConfirmUnit"]
+    assert [u["QualificationValidity"] for u in units] == ["1", "2", "3", "4"]
+
+
+def _check_reader(text: str, tmp_path: Path) -> None:
+    """The printed reader command with the demo card writes a face result file."""
+    command = re.search(r"^  (\.venv/bin/onshi reader .*)$", text, re.MULTILINE)
+    pin = re.search(r"demo My Number Card \(PIN (\d{4})\)", text)
+    assert command and pin, text
+    _run_printed(f"{command.group(1)} --pin {pin.group(1)} --consent all --register")
+    face = tmp_path / "demo" / "terminal" / "face"
+    files = [p for p in face.iterdir() if p.name.startswith("OQSsiquc01res_face")]
+    assert len(files) == 1
+    document = wire.parse(
+        files[0].read_bytes(), wire.MessageKind.SINGLE_INQUIRY_RESULT, lenient=True
+    ).document
+    assert document["MessageBody"]["QualificationValidity"] == "1"
 
 
 def _curl(arguments: list[str]) -> tuple[dict[str, str], str, str]:

@@ -297,3 +297,36 @@ def test_a_reference_number_registration_file_is_answered(tls_central: TlsCentra
     document = wire.parse(data, wire.MessageKind.REFERENCE_NUMBER_RESULT, lenient=True).document
     assert document["MessageBody"]["ReferenceNumber"] == "P000123"
     assert document["MessageBody"]["ProcessingResultStatus"] == "1", document
+
+
+def test_a_bulk_inquiry_goes_through_the_terminal_in_two_steps(
+    tls_central: TlsCentral, tmp_path: Path
+) -> None:
+    from onshi.services.batch_worker import run_worker
+    from tests.services.test_bulk_files import download, upload
+
+    credentials = tls_central.credentials(tmp_path / "cred")
+    root = tmp_path / "terminal"
+    (root / "req").mkdir(parents=True)
+    (root / "req" / "OQSmuquc01req_20261123001.xml").write_bytes(upload(FACILITY, 4))
+    drive(root, tls_central.url, credentials, lambda: bool(results_in(root)))
+    receipt = (root / "res" / "OQSmuquc01res_20261123001.xml").read_bytes()
+    number = wire.parse(receipt, wire.MessageKind.BULK_INQUIRY_RECEIPT).document["MessageBody"][
+        "ReceptionNumber"
+    ]
+
+    async def work(database: Database) -> int:
+        return await run_worker(database, asyncio.Event(), until_idle=True)
+
+    assert tls_central.run(work) == 1
+    (root / "req" / "OQSmuquc02req_20261123002.xml").write_bytes(download(number))
+    drive(root, tls_central.url, credentials, lambda: len(results_in(root)) == 2)
+    data = (root / "res" / "OQSmuquc02res_20261123002.xml").read_bytes()
+    document = wire.parse(data, wire.MessageKind.BULK_INQUIRY_RESULT).document
+    assert document["MessageHeader"]["NumberOfProcessingResult"] == "4"
+    assert [u["QualificationValidity"] for u in document["MessageBody"]["BulkConfirmUnit"]] == [
+        "1",
+        "4",
+        "1",
+        "4",
+    ]

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.responses import Response
 
 from onshi import __version__
-from onshi.central import card, confirmations, insurer, terminal
+from onshi.central import batches, card, confirmations, insurer, terminal
 from onshi.central.auth import AuthRefused
 from onshi.central.context import Central
 from onshi.central.responses import json_response, problem, technical_failure
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.central = central
     app.include_router(confirmations.router)
+    app.include_router(batches.router)
     app.include_router(insurer.router)
     app.include_router(card.router)
     app.include_router(terminal.router)

@@ -17,6 +17,7 @@ from onshi.cli import (
     seed,
     serve,
     terminal,
+    worker,
 )
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("confirm")(confirm.confirm)
 app.command("reader")(reader.reader)
+app.command("worker")(worker.worker)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import shlex
+from datetime import timedelta
 from pathlib import Path
 
 import typer
@@ -18,7 +19,18 @@ from onshi.config import Settings
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.dates import format_wire_date, today_jst
 from onshi.services import facility_certificates
-from onshi.services.demo import DEMO_FACILITY, Example, demo_facility_key, examples, is_seeded, sample_request
+from onshi.services.batch_worker import run_worker
+from onshi.services.demo import (
+    DEMO_FACILITY,
+    DEMO_PIN,
+    Example,
+    demo_facility_key,
+    examples,
+    is_seeded,
+    issue_demo_card,
+    sample_bulk_request,
+    sample_request,
+)
 from onshi.services.seeding import seed_facilities, seed_population
 from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
@@ -43,8 +55,13 @@ def demo(
     settings = Settings(database_url=url, pool_size=4, pki_dir=directory / "pki")
     key, found = asyncio.run(_prepare(url, persons, facilities))
     terminal = asyncio.run(_prepare_terminal(settings, directory, found))
+    card = asyncio.run(_prepare_card(settings, directory, found))
     base = f"http://127.0.0.1:{port}"
-    instructions = _instructions(base, key, found) + _terminal_instructions(directory, terminal)
+    instructions = (
+        _instructions(base, key, found)
+        + _terminal_instructions(directory, terminal)
+        + _reader_instructions(directory, base, key, card)
+    )
     (directory / "demo.txt").write_text(instructions + "\n", encoding="utf-8")
     print(instructions, flush=True)  # plain: commands must stay copy-pasteable (no wrapping)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -77,6 +94,8 @@ async def _serve(settings: Settings, port: int, directory: Path) -> None:
     agent = TerminalAgent(directory / "terminal", DEMO_FACILITY.code.digits, client)
     stop = asyncio.Event()
     terminal = asyncio.create_task(agent.run(stop))
+    worker_db = Database.open(settings.database_url, pool_size=2)
+    worker = asyncio.create_task(run_worker(worker_db, stop))  # answers 一括照会 uploads
 
     async def shutdown() -> None:
         """Ctrl-C reaches one server's signal handler: stop the terminal first (its keep-alive
@@ -85,6 +104,8 @@ async def _serve(settings: Settings, port: int, directory: Path) -> None:
             await asyncio.sleep(0.2)
         stop.set()
         await terminal
+        await worker
+        await worker_db.close()
         await client.close()
         plain.should_exit = secure.should_exit = True
 
@@ -107,7 +128,45 @@ async def _prepare_terminal(settings: Settings, directory: Path, found: list[Exa
     for number, example in enumerate(found, start=1):
         name = f"OQSsiquc01req_demo{number}.xml"
         (samples / name).write_bytes(sample_request(example, today_jst(), f"demo-{number}"))
+    tomorrow = today_jst() + timedelta(days=1)
+    (samples / BULK_SAMPLE).write_bytes(sample_bulk_request(found, tomorrow, "demo-appointments"))
     return samples
+
+
+BULK_SAMPLE = "OQSmuquc01req_demo.xml"
+CARD_FILE = "demo-card.card"
+
+
+async def _prepare_card(settings: Settings, directory: Path, found: list[Example]) -> Path | None:
+    """A My Number Card for the valid example patient (issued on the first run)."""
+    path = directory / CARD_FILE
+    valid = [example for example in found if example.expected == "1"]
+    if path.exists() or not valid:
+        return path if path.exists() else None
+    database = Database.open(settings.database_url)
+    try:
+        audit = DirectAuditLog(database.engine)
+        issued = await issue_demo_card(database, audit, settings.jlis_dir, path, valid[0])
+    finally:
+        await database.close()
+    return path if issued else None
+
+
+def _reader_instructions(directory: Path, base: str, key: str, card: Path | None) -> str:
+    if card is None:
+        return ""
+    terminal = directory / "terminal"
+    command = [
+        ".venv/bin/onshi", "reader", "--card", str(card), "--root", str(terminal),
+        "--central", base, "--key", key,
+    ]  # fmt: skip
+    lines = [
+        f"The card reader (顔認証付きカードリーダー) with a demo My Number Card (PIN {DEMO_PIN}):",
+        f"  {shlex.join(command)}",
+        f"  (non-interactive: add --pin {DEMO_PIN} --consent all --register); the result appears in {terminal / 'face'}",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def _terminal_instructions(directory: Path, samples: Path) -> str:
@@ -118,6 +177,10 @@ def _terminal_instructions(directory: Path, samples: Path) -> str:
         "Drop a request file (Shift_JIS, as receipt computers write them) and its result appears within a second:",
         f"  cp {samples / 'OQSsiquc01req_demo2.xml'} {terminal / 'req'}/",
         f"  cat {terminal / 'res' / 'OQSsiquc01res_demo2.xml'} | iconv -f CP932 -t UTF-8",
+        "Batch inquiry (一括照会) of tomorrow's appointments: upload, then fetch with the ReceptionNumber:",
+        f"  cp {samples / BULK_SAMPLE} {terminal / 'req'}/",
+        f"  .venv/bin/onshi terminal fetch {terminal / 'res' / 'OQSmuquc01res_demo.xml'} --root {terminal}",
+        f"  ls {terminal / 'res'}   # OQSmuquc02res_… holds one BulkConfirmUnit per patient",
         f"Terminal state: .venv/bin/onshi terminal status --root {terminal}",
         "",
     ]

@@ -10,10 +10,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from onshi import wire
 from onshi.cli._common import console, fail, parse_or_fail
+from onshi.domain.dates import now_jst
 from onshi.domain.facility import FacilityCode
 from onshi.terminal.agent import Folders, TerminalAgent
+from onshi.terminal.bulk import download_request_for
 from onshi.terminal.client import CentralClient, Credentials
+from onshi.terminal.files import write_atomically
 from onshi.terminal.journal import Journal
 
 app = typer.Typer(help="The terminal (資格確認端末): req/res/face folders ↔ central.", no_args_is_help=True)
@@ -83,3 +87,21 @@ def status_command(root: Path = typer.Option(..., help="the terminal's folder"))
             entry.last_error or "",
         )  # fmt: skip
     console.print(table)
+
+
+@app.command("fetch")
+def fetch_command(
+    receipt: Path = typer.Argument(..., exists=True, dir_okay=False, help="an …01res receipt file"),
+    root: Path = typer.Option(..., help="the terminal's folder (the request goes into ROOT/req)"),
+) -> None:
+    """Write the …02req that fetches a bulk upload's results, as a receipt computer would.
+    Its result appears in ROOT/res under the matching …02res name (処理中 until ready)."""
+    try:
+        name, data = download_request_for(receipt.name, receipt.read_bytes(), now_jst())
+    except wire.WireError as error:
+        fail(error.message, 2)
+        return
+    folders = Folders(root)
+    folders.requests.mkdir(parents=True, exist_ok=True)
+    write_atomically(folders.requests / name, data)
+    console.print(f"wrote {folders.requests / name}; result: {folders.results / wire.result_filename(name)}")

@@ -28,6 +28,7 @@ from onshi.wire import qualification as wire_result
 from onshi.wire.qualification import ResultHeader
 
 T = TypeVar("T")
+ACTION = "confirm.numbers"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,35 @@ def _raw_subject(request: NumberConfirmation) -> str:
     )[:64]
 
 
+def rejection_event(
+    actor: Actor, request: NumberConfirmation, errors: tuple[InvalidValue, ...], at: datetime, action: str
+) -> AuditEvent:
+    """The audit record of keys that did not validate: the key as typed, never more."""
+    problems = ",".join(sorted({e.problem.value for e in errors}))
+    return AuditEvent(actor, action, f"rejected:{problems}"[:48], _raw_subject(request), occurred_at=at)
+
+
+def verdict_event(
+    actor: Actor,
+    query: NumberQuery,
+    verdict: Verdict,
+    at: datetime,
+    action: str,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    subject = verdict.subject
+    searched = subject_key(query.insurer_number.digits, query.symbol, query.number, query.branch)
+    return AuditEvent(
+        actor,
+        action,
+        f"validity:{verdict.validity.value}",
+        # The matched person's full card key (with 枝番), else the key as searched.
+        member_subject_key(subject.key) if subject else searched,
+        detail,
+        occurred_at=at,
+    )
+
+
 async def confirm_by_numbers(
     db: Database, audit: AuditLog, actor: Actor, request: NumberConfirmation
 ) -> Outcome:
@@ -111,35 +141,14 @@ async def confirm_by_numbers(
     try:
         query = build_query(request)
     except InputErrors as rejected:
-        problems = ",".join(sorted({e.problem.value for e in rejected.errors}))
-        await audit.record(
-            AuditEvent(
-                actor,
-                "confirm.numbers",
-                f"rejected:{problems}"[:48],
-                _raw_subject(request),
-                None,
-                occurred_at=processed_at,
-            )
-        )
+        await audit.record(rejection_event(actor, request, rejected.errors, processed_at, ACTION))
         return InputRejected(rejected.errors, processed_at)
     async with db.read() as conn:
         family = await store.family(conn, query.insurer_number, query.symbol, query.number)
         verdict = decide(query, family)
         if lookup := successor_lookup(verdict):
             verdict = with_successors(verdict, await store.successors(conn, lookup))
-    subject = verdict.subject
-    searched = subject_key(query.insurer_number.digits, query.symbol, query.number, query.branch)
-    await audit.record(
-        AuditEvent(
-            actor,
-            "confirm.numbers",
-            f"validity:{verdict.validity.value}",
-            # The matched person's full card key (with 枝番), else the key as searched.
-            member_subject_key(subject.key) if subject else searched,
-            occurred_at=processed_at,
-        )
-    )
+    await audit.record(verdict_event(actor, query, verdict, processed_at, ACTION))
     return Confirmed(query, verdict, processed_at, processed_at if request.limit_consent else None)
 
 

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Row, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi import wire
-from onshi.domain.actors import ActorKind
+from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.dates import format_wire_date
 from onshi.domain.facility import Facility, FacilityCode, FacilityType
 from onshi.domain.insurer import InsurerNumber
+from onshi.domain.linkage import CardSurface
+from onshi.domain.qualification import MemberKey
+from onshi.services import card_issuance
 from onshi.store import apikeys, facilities
+from onshi.store.audit import AuditLog
 from onshi.store.database import Database
 from onshi.store.schema import qualifications
 
@@ -96,9 +101,8 @@ async def _first(conn: AsyncConnection, query: Select[Any]) -> Row[Any] | None:
     return row
 
 
-def sample_request(example: Example, on: date, identifier: str) -> bytes:
-    """An OQSsiquc01req file for an example patient, as a receipt computer would write it."""
-    search = {
+def _search(example: Example) -> dict[str, Any]:
+    return {
         "InsurerNumber": InsurerNumber(example.insurer_number).wire,
         "InsuredCardSymbol": example.symbol or None,
         "InsuredIdentificationNumber": example.number,
@@ -106,6 +110,11 @@ def sample_request(example: Example, on: date, identifier: str) -> bytes:
         "Birthdate": format_wire_date(example.birthdate),
         "LimitApplicationCertificateRelatedConsFlg": "0",
     }
+
+
+def sample_request(example: Example, on: date, identifier: str) -> bytes:
+    """An OQSsiquc01req file for an example patient, as a receipt computer would write it."""
+    search = _search(example)
     document = {
         "MessageHeader": {
             "QualificationConfirmationDate": format_wire_date(on),
@@ -115,3 +124,41 @@ def sample_request(example: Example, on: date, identifier: str) -> bytes:
         "MessageBody": {"QualificationConfirmSearchInfo": search},
     }
     return wire.to_xml(document, wire.MessageKind.SINGLE_INQUIRY_REQUEST, wire.SHIFT_JIS)
+
+
+def sample_bulk_request(found: list[Example], on: date, identifier: str) -> bytes:
+    """An OQSmuquc01req (一括照会) for every example patient, as a receipt computer would
+    write the day-before check of its appointment list."""
+    people = [
+        {**_search(example), "ArbitraryIdentifier": f"appointment-{number}"}
+        for number, example in enumerate(found, start=1)
+    ]
+    document = {
+        "MessageHeader": {
+            "QualificationConfirmationDate": format_wire_date(on),
+            "MedicalInstitutionCode": DEMO_FACILITY.code.digits,
+            "ArbitraryFileIdentifier": identifier,
+        },
+        "MessageBody": {"QualificationConfirmSearchInfo": people},
+    }
+    return wire.to_xml(document, wire.MessageKind.BULK_INQUIRY_REQUEST, wire.SHIFT_JIS)
+
+
+DEMO_PIN = "1234"
+
+
+async def issue_demo_card(db: Database, audit: AuditLog, jlis_dir: Path, out: Path, example: Example) -> bool:
+    """A My Number Card (PIN 1234) for the valid example patient, with the card surface of
+    the insurer's record, so the reader can be tried at once. False when the record lacks
+    what a card surface needs."""
+    key = MemberKey(InsurerNumber(example.insurer_number), example.symbol, example.number, example.branch)
+    people = await card_issuance.find_person(db, key)
+    if len(people) != 1:
+        return False
+    record = await card_issuance.holder_record(db, people[0])
+    if record is None or not record.address:
+        return False
+    surface = CardSurface(record.name, record.name_kana, record.birthdate, record.sex1, record.address)
+    actor = Actor(ActorKind.OPERATOR, "demo", Channel.CLI)
+    await card_issuance.issue_card(db, audit, actor, jlis_dir, out, surface, DEMO_PIN, holder=people[0])
+    return True

@@ -9,15 +9,12 @@ message), in the request's encoding when it could be read, and is audited like a
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
-
 from onshi import wire
 from onshi.domain.actors import Actor
 from onshi.domain.audit import AuditEvent
-from onshi.domain.codes import CharacterCode, ConsentFlag
+from onshi.domain.codes import ConsentFlag
 from onshi.domain.dates import now_jst
+from onshi.services import bulk_files
 from onshi.services.confirmation import (
     Confirmed,
     NumberConfirmation,
@@ -25,47 +22,14 @@ from onshi.services.confirmation import (
     confirm_by_numbers,
     result_document,
 )
+from onshi.services.file_answers import Answer, Handler, file_error, result_header, wire_error
 from onshi.services.reference_numbers import ReferenceEntry, register_reference_number
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
 from onshi.wire.bulk import registration_result_document
-from onshi.wire.errors_result import error_document
-from onshi.wire.qualification import ResultHeader
-from onshi.wire.result_codes import FACILITY_MISMATCH, FILE_ERRORS, INPUT_ERRORS, ResultCode
+from onshi.wire.result_codes import FACILITY_MISMATCH, FILE_ERRORS, INPUT_ERRORS
 
-INQUIRY_ACTION = "confirm.numbers"
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A result document, the message kind it is, its encoding and the HTTP status that fits."""
-
-    document: dict[str, Any]
-    kind: wire.MessageKind
-    encoding: str
-    http_status: int
-
-    def to_xml(self) -> bytes:
-        return wire.to_xml(self.document, self.kind, self.encoding)
-
-
-Handler = Callable[[Database, AuditLog, Actor, bytes], Awaitable[Answer]]
-
-
-def result_header(
-    actor: Actor,
-    identifier: str | None,
-    encoding: str,
-    confirmation_date: Any = None,
-    processed_at: Any = None,
-) -> ResultHeader:
-    return ResultHeader(
-        facility_code=actor.id,
-        processed_at=processed_at or now_jst(),
-        confirmation_date=confirmation_date,
-        arbitrary_file_identifier=identifier,
-        character_code=CharacterCode.SHIFT_JIS if encoding == wire.SHIFT_JIS else CharacterCode.UTF8,
-    )
+__all__ = ["Answer", "NotARequest", "answer_file", "outcome_status", "result_header", "single_inquiry"]
 
 
 def outcome_status(outcome: Outcome) -> int:
@@ -109,24 +73,6 @@ async def single_inquiry(db: Database, audit: AuditLog, actor: Actor, data: byte
     return Answer(document, kind, parsed.encoding, outcome_status(outcome))
 
 
-async def file_error(
-    audit: AuditLog,
-    actor: Actor,
-    request_kind: wire.MessageKind,
-    error: ResultCode,
-    message: str | None,
-    identifier: str | None = None,
-    encoding: str = wire.UTF8,
-    action: str = INQUIRY_ACTION,
-) -> Answer:
-    """The error result (in the kind that answers `request_kind`) for a file that could not
-    be processed, audited like any request."""
-    await audit.record(AuditEvent(actor, action, f"error:{error.code}"))
-    header = ResultHeader(actor.id, now_jst(), arbitrary_file_identifier=identifier)
-    document = error_document(request_kind, header, error, message)
-    return Answer(document, wire.answer_of(request_kind), encoding, error.http_status)
-
-
 async def reference_number_registration(db: Database, audit: AuditLog, actor: Actor, data: bytes) -> Answer:
     """OQSsiimm01req → OQSsiimm01res (照会番号登録): later card-reader results for the person
     carry the facility's own patient ID."""
@@ -134,10 +80,7 @@ async def reference_number_registration(db: Database, audit: AuditLog, actor: Ac
     try:
         parsed = wire.parse(data, REGISTRATION)
     except wire.WireError as error:
-        code = FILE_ERRORS[error.kind]
-        await audit.record(AuditEvent(actor, REGISTRATION_ACTION, f"error:{code.code}"))
-        result = wire.error_result(data, REGISTRATION, error, now_jst(), facility_code=actor.id)
-        return Answer(result.document, result.kind, result.encoding, code.http_status)
+        return await wire_error(audit, actor, REGISTRATION, data, error, REGISTRATION_ACTION)
     header = parsed.document["MessageHeader"]
     identifier = header.get("ArbitraryFileIdentifier")
     if header["MedicalInstitutionCode"] != actor.id:
@@ -170,6 +113,7 @@ async def reference_number_registration(db: Database, audit: AuditLog, actor: Ac
 HANDLERS: dict[wire.MessageKind, Handler] = {
     wire.MessageKind.SINGLE_INQUIRY_REQUEST: single_inquiry,
     wire.MessageKind.REFERENCE_NUMBER_REQUEST: reference_number_registration,
+    **bulk_files.HANDLERS,
 }
 
 

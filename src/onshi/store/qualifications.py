@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.domain.codes import (
@@ -226,3 +226,21 @@ async def successors(conn: AsyncConnection, lookup: SuccessorLookup) -> list[Qua
     )
     result = await conn.execute(query)
     return [to_domain(row) for row in result.mappings()]
+
+
+CardNumber = tuple[str, str, str]  # 保険者番号 (digits), 記号, 番号
+
+
+async def families(
+    conn: AsyncConnection, numbers: Sequence[CardNumber]
+) -> dict[CardNumber, list[Qualification]]:
+    """`family` for many card numbers in one query (batch inquiry): every number asked for
+    is in the answer, with no periods when none are registered."""
+    found: dict[CardNumber, list[Qualification]] = {number: [] for number in numbers}
+    if not found:
+        return found
+    key = tuple_(qualifications.c.insurer_number, qualifications.c.symbol, qualifications.c.number)
+    result = await conn.execute(_base_query().where(key.in_(list(found))))
+    for row in result.mappings():
+        found[(row["insurer_number"], row["symbol"], row["number"])].append(to_domain(row))
+    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.domain.qualification import MemberKey
@@ -38,3 +38,16 @@ async def lookup(conn: AsyncConnection, facility_code: str, person: MemberKey) -
     )
     value = (await conn.execute(query)).scalar_one_or_none()
     return str(value) if value is not None else None
+
+
+async def lookup_many(
+    conn: AsyncConnection, facility_code: str, people: Sequence[MemberKey]
+) -> dict[MemberKey, str]:
+    """The facility's reference numbers of those `people` who have one (one query)."""
+    if not people:
+        return {}
+    wanted = {tuple(person_columns(person).values()): person for person in people}
+    key = tuple_(*(reference_numbers.c[name] for name in _KEY[1:]))
+    query = select(*(reference_numbers.c[name] for name in _KEY[1:]), reference_numbers.c.reference_number)
+    query = query.where(reference_numbers.c.facility_code == facility_code, key.in_(list(wanted)))
+    return {wanted[tuple(row[:4])]: row[4] for row in await conn.execute(query)}

@@ -333,3 +333,45 @@ reference_numbers = Table(
         "facility_code", "insurer_number", "symbol", "number", "branch", name="pk_reference_numbers"
     ),
 )
+
+# --- batches: 一括照会 and 一括登録 uploads, worked through in chunks (migration 0005) ---
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("reception_number", Key(32), nullable=False, unique=True),  # 受付番号
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), nullable=False),
+    Column("kind", String(24), nullable=False),  # onshi.domain.batch.BatchKind
+    # sha256 of the upload: the same file submitted twice is one batch.
+    Column("request_digest", Key(64), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("credential_id", Id),
+    Column("arbitrary_file_identifier", Text),
+    Column("confirmation_date", Date),  # 資格確認日 of an inquiry
+    Column("encoding", String(16), nullable=False),  # the upload's, for its results
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("entries_total", Integer, nullable=False),
+    Column("entries_done", Integer, nullable=False),
+    Column("entries_normal", Integer, nullable=False),
+    Column("entries_error", Integer, nullable=False),
+    Column("request", LargeBinary, nullable=False),  # the upload itself: nothing is lost
+    Index("uq_batches_upload", "facility_code", "kind", "request_digest", unique=True),
+)
+
+batch_chunks = Table(
+    "batch_chunks",
+    metadata,
+    # A unit of work: a worker claims one (FOR UPDATE SKIP LOCKED on PostgreSQL), answers its
+    # entries and marks it done in one transaction — a killed worker leaves it pending.
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("batch_id", Id, ForeignKey("batches.id"), nullable=False),
+    Column("chunk_no", Integer, nullable=False),
+    Column("state", String(8), nullable=False),  # onshi.domain.batch.ChunkState
+    Column("entries", Text, nullable=False),  # JSON list, wire element names
+    Column("results", Text),  # JSON list, one unit per entry, in order
+    Column("done_at", DateTime(timezone=True)),
+    Index("uq_batch_chunks_no", "batch_id", "chunk_no", unique=True),
+    Index("ix_batch_chunks_state", "state", "id"),
+)

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from onshi.domain import codes
+from onshi.domain.batch import MAX_ENTRIES
 from onshi.wire._spec import Field, code, day, digits, group, integer, moment, month, raw, text, wrapper
 
 # A bulk upload may list this many persons (or registrations); more is TOO_MANY_ENTRIES.
-MAX_BULK_ENTRIES = 10_000
+MAX_BULK_ENTRIES = MAX_ENTRIES
 
 MEDICAL_INSTITUTION_CODE = digits("MedicalInstitutionCode", length=10, required=True)
 ARBITRARY_FILE_IDENTIFIER = text("ArbitraryFileIdentifier", max_length=100)

@@ -1,0 +1,185 @@
+"""Batch inquiry (一括照会) entries per second, end to end, against PostgreSQL.
+
+Uploads 10 OQSmuquc01req files of 10,000 entries through central's terminal route (real
+HTTP), lets `onshi worker --processes W` answer them, and downloads every OQSmuquc02res.
+Beside it, in the same run, the floor: the same 100,000 card numbers looked up set-based by
+raw asyncpg, 500 per query, with no decision, audit or result.
+
+    python -m bench.batch_rate [--persons 1000000] [--files 10] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import asyncpg
+import httpx
+from sqlalchemy import select
+
+from bench._common import figure, fresh_database, population_file, server_description, timed
+from bench.confirm_rate import BENCH_FACILITY, serve, stop
+from onshi import wire
+from onshi.domain.actors import Actor, ActorKind, Channel
+from onshi.domain.batch import MAX_ENTRIES
+from onshi.services.parallel_import import import_file
+from onshi.store import apikeys, facilities
+from onshi.store.audit import DirectAuditLog
+from onshi.store.database import Database
+from onshi.store.schema import qualifications
+from onshi.terminal.protocol import FILENAME_HEADER, REQUEST_ID_HEADER, REQUESTS_PATH
+
+Person = tuple[str, str, str, str, str]  # insurer, symbol, number, branch, birthdate YYYYMMDD
+
+
+async def prepare(url: str, persons: int) -> tuple[str, list[Person]]:
+    database = Database.open(url)
+    try:
+        path = population_file(persons)
+        actor = Actor(ActorKind.OPERATOR, "bench", Channel.CLI)
+        await import_file(database, DirectAuditLog(database.engine), path, actor, str(path))
+        async with database.write() as conn:
+            await facilities.save(conn, [BENCH_FACILITY])
+            key, _ = await apikeys.create(conn, ActorKind.FACILITY, BENCH_FACILITY.code.digits, "bench")
+            columns = (qualifications.c.insurer_number, qualifications.c.symbol, qualifications.c.number,
+                       qualifications.c.branch, qualifications.c.birthdate)  # fmt: skip
+            rows = (await conn.execute(select(*columns))).all()
+    finally:
+        await database.close()
+    people = [(i, s, n, b, d.strftime("%Y%m%d")) for i, s, n, b, d in rows]
+    return key.secret, people
+
+
+def upload_file(people: list[Person], number: int) -> bytes:
+    entries = [
+        {
+            "InsurerNumber": insurer,
+            "InsuredCardSymbol": symbol or None,
+            "InsuredIdentificationNumber": card_number,
+            "InsuredBranchNumber": branch or None,
+            "Birthdate": birthdate,
+            "LimitApplicationCertificateRelatedConsFlg": "0",
+            "ArbitraryIdentifier": f"{number}-{index}",
+        }
+        for index, (insurer, symbol, card_number, branch, birthdate) in enumerate(people)
+    ]
+    document = {
+        "MessageHeader": {
+            "QualificationConfirmationDate": time.strftime("%Y%m%d"),
+            "MedicalInstitutionCode": BENCH_FACILITY.code.digits,
+            "ArbitraryFileIdentifier": f"bench-{number}",
+        },
+        "MessageBody": {"QualificationConfirmSearchInfo": entries},
+    }
+    return wire.to_xml(document, wire.MessageKind.BULK_INQUIRY_REQUEST, wire.SHIFT_JIS)
+
+
+def send(client: httpx.Client, name: str, data: bytes) -> bytes:
+    headers = {FILENAME_HEADER: quote(name), REQUEST_ID_HEADER: name.replace(".xml", "")}
+    response = client.post(REQUESTS_PATH, content=data, headers=headers)
+    response.raise_for_status()
+    return response.content
+
+
+def download_request(reception_number: str) -> bytes:
+    document = {
+        "MessageHeader": {"MedicalInstitutionCode": BENCH_FACILITY.code.digits},
+        "MessageBody": {"ReceptionNumber": reception_number},
+    }
+    return wire.to_xml(document, wire.MessageKind.BULK_INQUIRY_DOWNLOAD_REQUEST)
+
+
+def start_workers(url: str, processes: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "ONSHI_DATABASE_URL": url}
+    onshi = Path(sys.executable).with_name("onshi")
+    command = [str(onshi), "worker", "--processes", str(processes)]
+    return subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+
+
+def stop_workers(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=60)
+
+
+async def raw_floor(url: str, people: list[Person]) -> float:
+    """Seconds to look up every card number, 500 per query, by raw asyncpg on one connection."""
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(dsn)
+    try:
+        query = (
+            "SELECT q.* FROM qualifications q JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(i, s, n) "
+            "ON q.insurer_number = k.i AND q.symbol = k.s AND q.number = k.n"
+        )
+        start = time.perf_counter()
+        for offset in range(0, len(people), 500):
+            part = people[offset : offset + 500]
+            await conn.fetch(query, [p[0] for p in part], [p[1] for p in part], [p[2] for p in part])
+        return time.perf_counter() - start
+    finally:
+        await conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--files", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=18766)
+    args = parser.parse_args()
+    print(server_description(), flush=True)
+    url = fresh_database("onshi_bench_batch")
+    with timed() as prepared:
+        key, people = asyncio.run(prepare(url, args.persons))
+    figure(f"prepare ({args.persons:,} persons)", prepared[0], "s")
+    chosen = random.Random(11).sample(people, min(len(people), args.files * MAX_ENTRIES))
+    files = [upload_file(chosen[n * MAX_ENTRIES : (n + 1) * MAX_ENTRIES], n) for n in range(args.files)]
+    total = sum(min(MAX_ENTRIES, len(chosen) - n * MAX_ENTRIES) for n in range(args.files))
+    floor = asyncio.run(raw_floor(url, chosen[:total]))
+    central = serve(url, 1, args.port)
+    workers = None
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{args.port}", headers={"Authorization": f"Bearer {key}"},
+                          timeout=120) as client:  # fmt: skip
+            started = time.perf_counter()
+            receipts = [send(client, f"OQSmuquc01req_bench{n:04d}.xml", data) for n, data in enumerate(files)]
+            uploaded = time.perf_counter() - started
+            numbers = [
+                wire.parse(r, wire.MessageKind.BULK_INQUIRY_RECEIPT).document["MessageBody"][
+                    "ReceptionNumber"
+                ]
+                for r in receipts
+            ]
+            workers = start_workers(url, args.workers)
+            while any(client.get(f"/api/v1/batches/{n}").json()["status"] != "done" for n in numbers):
+                time.sleep(0.1)
+            answered = time.perf_counter() - started
+            results = [
+                send(client, f"OQSmuquc02req_bench{n:04d}.xml", download_request(number))
+                for n, number in enumerate(numbers)
+            ]
+            finished = time.perf_counter() - started
+    finally:
+        if workers is not None:
+            stop_workers(workers)
+        stop(central)
+    units = sum(len(wire.parse(r, wire.MessageKind.BULK_INQUIRY_RESULT).document["MessageBody"]["BulkConfirmUnit"])
+                for r in results)  # fmt: skip
+    assert units == total, (units, total)
+    figure(f"upload {args.files} files (wire parse + store)", uploaded, "s", f"{total:,} entries")
+    figure("raw set-based lookup of the same keys (floor)", total / floor, "entries/s", f"{floor:.2f} s")
+    figure(f"uploaded → all answered, {args.workers} worker process(es)", answered, "s")
+    figure(f"uploaded → all {args.files} results downloaded", finished, "s")
+    figure(f"batch inquiry end to end, {args.workers} worker(s)", total / finished, "entries/s",
+           f"ratio to floor {total / finished / (total / floor):.0%}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""The two-step bulk exchanges of the file interface (wire-spec.md §6–7) over batches:
+
+* `OQSmuquc01req` (一括照会) / `OQSmuimm01req` (照会番号一括登録) → a batch is accepted and the
+  …01res receipt carries its ReceptionNumber (受付番号); the same file uploaded again gets
+  the same receipt and creates nothing;
+* `…02req` with that ReceptionNumber → `…02res`: SegmentOfResult 2 (処理中) while workers are
+  on it, then one unit per entry, in upload order, with the header's counts.
+
+A ReceptionNumber is looked up among the caller's own batches only: another facility's is
+"unknown" (ONSE9103), never its results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from onshi import wire
+from onshi.domain.actors import Actor
+from onshi.domain.audit import AuditEvent
+from onshi.domain.batch import BatchKind, BatchStatus
+from onshi.domain.dates import format_wire_date, format_wire_datetime, parse_wire_date
+from onshi.services import batches
+from onshi.services.file_answers import Answer, Handler, file_error, result_header, wire_error
+from onshi.store.audit import AuditLog
+from onshi.store.batches import Entry
+from onshi.store.database import Database
+from onshi.wire.bulk import bulk_result_document, in_progress_document, receipt_document
+from onshi.wire.result_codes import FACILITY_MISMATCH, RECEPTION_NUMBER_UNKNOWN
+
+K = wire.MessageKind
+DOWNLOAD_ACTION = "batch.download"
+
+
+@dataclass(frozen=True, slots=True)
+class BulkFamily:
+    kind: BatchKind
+    upload: wire.MessageKind
+    receipt: wire.MessageKind
+    download: wire.MessageKind
+    result: wire.MessageKind
+    entry_name: str  # the repeated element of the upload's MessageBody
+    unit_name: str  # the repeated element of the result's MessageBody
+
+
+INQUIRY = BulkFamily(
+    BatchKind.INQUIRY,
+    K.BULK_INQUIRY_REQUEST,
+    K.BULK_INQUIRY_RECEIPT,
+    K.BULK_INQUIRY_DOWNLOAD_REQUEST,
+    K.BULK_INQUIRY_RESULT,
+    "QualificationConfirmSearchInfo",
+    "BulkConfirmUnit",
+)
+REGISTRATIONS = BulkFamily(
+    BatchKind.REFERENCE_NUMBERS,
+    K.BULK_REFERENCE_NUMBER_REQUEST,
+    K.BULK_REFERENCE_NUMBER_RECEIPT,
+    K.BULK_REFERENCE_NUMBER_DOWNLOAD_REQUEST,
+    K.BULK_REFERENCE_NUMBER_RESULT,
+    "ReferenceNumberRegistrationInfo",
+    "BulkRegistrationUnit",
+)
+
+
+def texts(value: Any) -> Any:
+    """A parsed entry with every value as the text the file carried (stored as JSON, echoed)."""
+    if isinstance(value, dict):
+        return {k: texts(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [texts(v) for v in value]
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return format_wire_datetime(value)
+    if isinstance(value, date):
+        return format_wire_date(value)
+    return str(value)
+
+
+async def upload(family: BulkFamily, db: Database, audit: AuditLog, actor: Actor, data: bytes) -> Answer:
+    """…01req → …01res with the ReceptionNumber."""
+    try:
+        parsed = wire.parse(data, family.upload)
+    except wire.WireError as error:
+        return await wire_error(audit, actor, family.upload, data, error, batches.SUBMIT_ACTION)
+    header = parsed.document["MessageHeader"]
+    identifier = header.get("ArbitraryFileIdentifier")
+    if header["MedicalInstitutionCode"] != actor.id:
+        return await file_error(
+            audit,
+            actor,
+            family.upload,
+            FACILITY_MISMATCH,
+            None,
+            identifier,
+            parsed.encoding,
+            batches.SUBMIT_ACTION,
+        )
+    entries: list[Entry] = [texts(entry) for entry in parsed.document["MessageBody"][family.entry_name]]
+    raw_on = header.get("QualificationConfirmationDate")  # checked by the codec
+    on = parse_wire_date(raw_on) if raw_on else None
+    batch, _ = await batches.submit(
+        db, actor, batches.Upload(family.kind, entries, data, parsed.encoding, identifier, on)
+    )
+    h = result_header(actor, identifier, parsed.encoding)
+    document = receipt_document(family.receipt, h, batch.reception_number, batch.received_at)
+    return Answer(document, family.receipt, parsed.encoding, 200)
+
+
+async def download(family: BulkFamily, db: Database, audit: AuditLog, actor: Actor, data: bytes) -> Answer:
+    """…02req → …02res: in progress, or every unit."""
+    try:
+        parsed = wire.parse(data, family.download)
+    except wire.WireError as error:
+        return await wire_error(audit, actor, family.download, data, error, DOWNLOAD_ACTION)
+    header = parsed.document["MessageHeader"]
+    identifier = header.get("ArbitraryFileIdentifier")
+    reception_number = parsed.document["MessageBody"]["ReceptionNumber"]
+    batch = None
+    if header["MedicalInstitutionCode"] == actor.id:
+        batch = await batches.find(db, actor, reception_number, family.kind)
+    if batch is None:
+        refusal = (
+            FACILITY_MISMATCH if header["MedicalInstitutionCode"] != actor.id else RECEPTION_NUMBER_UNKNOWN
+        )
+        return await file_error(
+            audit, actor, family.download, refusal, None, identifier, parsed.encoding, DOWNLOAD_ACTION
+        )
+    h = result_header(actor, batch.arbitrary_file_identifier, parsed.encoding, batch.confirmation_date)
+    detail = {"reception_number": reception_number}
+    await audit.record(AuditEvent(actor, DOWNLOAD_ACTION, batch.status.value, detail=detail))
+    if batch.status is BatchStatus.PROCESSING:
+        document = in_progress_document(family.result, h, reception_number)
+    else:
+        units = await batches.results(db, batch)
+        document = bulk_result_document(family.result, h, reception_number, units, family.unit_name)
+    return Answer(document, family.result, parsed.encoding, 200)
+
+
+def _handlers(family: BulkFamily) -> dict[wire.MessageKind, Handler]:
+    async def on_upload(db: Database, audit: AuditLog, actor: Actor, data: bytes) -> Answer:
+        return await upload(family, db, audit, actor, data)
+
+    async def on_download(db: Database, audit: AuditLog, actor: Actor, data: bytes) -> Answer:
+        return await download(family, db, audit, actor, data)
+
+    return {family.upload: on_upload, family.download: on_download}
+
+
+HANDLERS: dict[wire.MessageKind, Handler] = {**_handlers(INQUIRY), **_handlers(REGISTRATIONS)}
