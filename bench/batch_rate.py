@@ -158,8 +158,9 @@ def main() -> None:
                 for r in receipts
             ]
             workers = start_workers(url, args.workers)
-            while any(client.get(f"/api/v1/batches/{n}").json()["status"] != "done" for n in numbers):
-                time.sleep(0.1)
+            for number in numbers:  # in upload order, which is the order workers take them
+                while client.get(f"/api/v1/batches/{number}").json()["status"] != "done":
+                    time.sleep(0.25)
             answered = time.perf_counter() - started
             results = [
                 send(client, f"OQSmuquc02req_bench{n:04d}.xml", download_request(number))

@@ -117,7 +117,7 @@ async def get_batch(reception_number: str, request: Request) -> Response:
         return wire_response(request, document, INQUIRY.result)
     content: dict[str, Any] = _summary(batch)
     if done:
-        content["results"] = units
+        content["results"] = wire.prune(units)  # absent values left out, as in the XML
     return json_response(content)
 
 

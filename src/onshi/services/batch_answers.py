@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -78,7 +77,7 @@ async def answer_inquiries(conn: AsyncConnection, chunk: ClaimedChunk, at: datet
         assert verdict is not None
         consent_at = at if request.limit_consent else None
         refs = _references(verdict, references)
-        answered.units.append(_strings(confirm_unit(verdict, query.on, entry, consent_at, refs)))
+        answered.units.append(confirm_unit(verdict, query.on, entry, consent_at, refs))
         answered.events.append(verdict_event(batch.actor, query, verdict, at, INQUIRY_ACTION, detail))
         answered.normal += 1
     return answered
@@ -94,19 +93,21 @@ def _query(request: NumberConfirmation) -> NumberQuery | InputErrors:
 async def _decide_all(
     conn: AsyncConnection, queries: list[NumberQuery | InputErrors]
 ) -> list[Verdict | None]:
-    """Verdicts for the valid queries (None for the others), from one lookup of all their numbers."""
+    """Verdicts for the valid queries (None for the others): one lookup of all their card
+    numbers, one of the individuals whose lost qualification may have a successor."""
     valid = [q for q in queries if isinstance(q, NumberQuery)]
     families = await qualifications.families(conn, [_card_number(q) for q in valid])
-    verdicts: list[Verdict | None] = []
-    for query in queries:
-        if isinstance(query, InputErrors):
-            verdicts.append(None)
-            continue
-        verdict = decide(query, families[_card_number(query)])
-        if lookup := successor_lookup(verdict):  # rare: a lost qualification with a successor
-            verdict = with_successors(verdict, await qualifications.successors(conn, lookup))
-        verdicts.append(verdict)
-    return verdicts
+    verdicts: list[Verdict | None] = [
+        None if isinstance(q, InputErrors) else decide(q, families[_card_number(q)]) for q in queries
+    ]
+    lookups = [lookup for v in verdicts if v is not None and (lookup := successor_lookup(v))]
+    individuals = await qualifications.successors_of_many(conn, lookups)
+    return [
+        with_successors(v, individuals[lookup.individual_key])
+        if v is not None and (lookup := successor_lookup(v))
+        else v
+        for v in verdicts
+    ]
 
 
 def _card_number(query: NumberQuery) -> qualifications.CardNumber:
@@ -133,7 +134,7 @@ async def answer_registrations(conn: AsyncConnection, chunk: ClaimedChunk, at: d
     answered = Answered()
     for entry, outcome in zip(chunk.entries, outcomes, strict=True):
         message = outcome.message_ja or None
-        answered.units.append(_strings(registration_unit(entry, outcome.code, message)))
+        answered.units.append(registration_unit(entry, outcome.code, message))
         answered.normal += outcome.registered
     return answered
 
@@ -154,20 +155,6 @@ def technical_failure(chunk: ClaimedChunk, at: datetime) -> Answered:
     action = f"batch.{chunk.batch.kind.value}"
     event = AuditEvent(chunk.batch.actor, action, f"error:{error.code}", detail=detail, occurred_at=at)
     return Answered(units, 0, [event], ChunkState.FAILED)
-
-
-def _strings(value: Any) -> Any:
-    """A unit with its enum values as their strings (StrEnum members already are strings;
-    this keeps the JSON free of anything that is not), and no empty items."""
-    if isinstance(value, dict):
-        return {k: _strings(v) for k, v in value.items() if v is not None and v != []}
-    if isinstance(value, list):
-        return [_strings(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    if value is None or isinstance(value, bool | int):
-        return value
-    raise TypeError(f"a batch unit holds {type(value).__name__}; units are strings only")
 
 
 Answerer = Callable[[AsyncConnection, ClaimedChunk, datetime], Awaitable[Answered]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from onshi.domain.actors import Actor
@@ -69,10 +70,16 @@ def _attempt(errors: list[InvalidValue], parse: Callable[[], T]) -> T | None:
         return None
 
 
+# Pure parses of values that repeat across requests (insurer numbers, birth dates): cached,
+# which matters for batches. Errors are not cached; they are raised again each time.
+_parse_insurer = lru_cache(maxsize=8192)(InsurerNumber.parse)
+_parse_date = lru_cache(maxsize=32768)(parse_flexible_date)
+
+
 def build_query(request: NumberConfirmation) -> NumberQuery:
     """The validated query; raises `InputErrors` listing every bad key at once."""
     errors: list[InvalidValue] = []
-    insurer = _attempt(errors, lambda: InsurerNumber.parse(request.insurer_number))
+    insurer = _attempt(errors, lambda: _parse_insurer(request.insurer_number))
     symbol = _attempt(errors, lambda: parse_symbol(request.symbol))
     number = _attempt(errors, lambda: parse_number(request.number))
     branch = _attempt(errors, lambda: parse_branch(request.branch))
@@ -87,7 +94,7 @@ def build_query(request: NumberConfirmation) -> NumberQuery:
 
 
 def _date(errors: list[InvalidValue], value: str | date, field: str) -> date | None:
-    return value if isinstance(value, date) else _attempt(errors, lambda: parse_flexible_date(value, field))
+    return value if isinstance(value, date) else _attempt(errors, lambda: _parse_date(value, field))
 
 
 class InputErrors(ValueError):

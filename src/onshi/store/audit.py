@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from onshi.domain.actors import ActorKind
 from onshi.domain.audit import AuditEvent
+from onshi.store.dialect import insert_many
 from onshi.store.schema import audit_events
 
 
@@ -41,8 +42,7 @@ def _row(event: AuditEvent) -> dict[str, Any]:
 
 
 async def insert_events(conn: AsyncConnection, events: Sequence[AuditEvent]) -> None:
-    if events:
-        await conn.execute(insert(audit_events), [_row(event) for event in events])
+    await insert_many(conn, audit_events, [_row(event) for event in events])
 
 
 class DirectAuditLog:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.domain.codes import (
@@ -29,6 +29,7 @@ from onshi.domain.qualification import (
     Qualification,
     SpecificDiseaseCertificate,
 )
+from onshi.store.dialect import restrict_to_keys
 from onshi.store.schema import insurers, qualifications
 
 
@@ -239,8 +240,22 @@ async def families(
     found: dict[CardNumber, list[Qualification]] = {number: [] for number in numbers}
     if not found:
         return found
-    key = tuple_(qualifications.c.insurer_number, qualifications.c.symbol, qualifications.c.number)
-    result = await conn.execute(_base_query().where(key.in_(list(found))))
+    columns = (qualifications.c.insurer_number, qualifications.c.symbol, qualifications.c.number)
+    result = await conn.execute(restrict_to_keys(conn, _base_query(), columns, list(found)))
     for row in result.mappings():
         found[(row["insurer_number"], row["symbol"], row["number"])].append(to_domain(row))
+    return found
+
+
+async def successors_of_many(
+    conn: AsyncConnection, lookups: Sequence[SuccessorLookup]
+) -> dict[str, list[Qualification]]:
+    """Every qualification of the individuals named by `lookups`, by individual key, in one
+    query (`with_successors` keeps the later ones)."""
+    found: dict[str, list[Qualification]] = {lookup.individual_key: [] for lookup in lookups}
+    if not found:
+        return found
+    query = restrict_to_keys(conn, _base_query(), (qualifications.c.individual_key,), [(k,) for k in found])
+    for row in (await conn.execute(query)).mappings():
+        found[row["individual_key"]].append(to_domain(row))
     return found

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.domain.qualification import MemberKey
 from onshi.store.cards import person_columns
-from onshi.store.dialect import upsert
+from onshi.store.dialect import restrict_to_keys, upsert
 from onshi.store.schema import reference_numbers
 
 _KEY = ("facility_code", "insurer_number", "symbol", "number", "branch")
@@ -47,7 +47,9 @@ async def lookup_many(
     if not people:
         return {}
     wanted = {tuple(person_columns(person).values()): person for person in people}
-    key = tuple_(*(reference_numbers.c[name] for name in _KEY[1:]))
-    query = select(*(reference_numbers.c[name] for name in _KEY[1:]), reference_numbers.c.reference_number)
-    query = query.where(reference_numbers.c.facility_code == facility_code, key.in_(list(wanted)))
+    columns = [reference_numbers.c[name] for name in _KEY[1:]]
+    query = select(*columns, reference_numbers.c.reference_number).where(
+        reference_numbers.c.facility_code == facility_code
+    )
+    query = restrict_to_keys(conn, query, columns, list(wanted))
     return {wanted[tuple(row[:4])]: row[4] for row in await conn.execute(query)}

@@ -85,7 +85,7 @@ def to_xml(document: dict[str, Any], kind: MessageKind, encoding: str = UTF8) ->
     if encoding not in (UTF8, SHIFT_JIS):
         raise ValueError(f"encoding must be {UTF8!r} or {SHIFT_JIS!r}, not {encoding!r}")
     spec = MESSAGES[kind].spec
-    root = _codec.build(_with_character_code(prune(document), spec, encoding), spec)
+    root = _codec.build(_with_character_code(document, spec, encoding), spec)
     return _xml.serialise(root, encoding)
 
 

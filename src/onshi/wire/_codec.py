@@ -157,29 +157,53 @@ def _read_wrapper(element: etree._Element, spec: Field, path: str, lenient: bool
 
 
 def build(value: Any, spec: Field) -> etree._Element:
+    """The element for `value` (absent values — None, "", [], {} — are left out, as is a
+    group left empty by that)."""
     element = etree.Element(spec.name)
     _fill(element, value, spec)
     return element
 
 
+_CHILD_NAMES: dict[int, frozenset[str]] = {}  # specs are module constants: id() is stable
+
+
+def _child_names(spec: Field) -> frozenset[str]:
+    names = _CHILD_NAMES.get(id(spec))
+    if names is None:
+        names = _CHILD_NAMES[id(spec)] = frozenset(child.name for child in spec.children)
+    return names
+
+
+def _absent(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
 def _fill(element: etree._Element, value: Any, spec: Field) -> None:
     if spec.item is not None:
         for entry in value:
-            element.append(build(entry[spec.item.name], spec.item))
+            _fill(etree.SubElement(element, spec.item.name), entry[spec.item.name], spec.item)
         return
-    if not spec.is_group:
+    if not spec.children:
         element.text = str(value)
         return
     if not isinstance(value, Mapping):
         raise TypeError(f"{spec.name}: a group needs a mapping, got {type(value).__name__}")
-    unknown = set(value) - {child.name for child in spec.children}
-    if unknown:
+    if not _child_names(spec).issuperset(value):
+        unknown = set(value) - _child_names(spec)
         raise KeyError(f"{spec.name}: no such elements {sorted(unknown)}")
     for child_spec in spec.children:
         child_value = value.get(child_spec.name)
-        if child_value is None or child_value == "" or child_value == [] or child_value == {}:
+        if child_value is None or _absent(child_value):
             if child_spec.required:
                 raise ValueError(f"{spec.name}/{child_spec.name} is required")
             continue
-        for item in child_value if child_spec.repeated else [child_value]:
-            element.append(build(item, child_spec))
+        if child_spec.repeated:
+            for item in child_value:
+                _fill(etree.SubElement(element, child_spec.name), item, child_spec)
+            continue
+        child = etree.SubElement(element, child_spec.name)
+        _fill(child, child_value, child_spec)
+        if child_spec.children and len(child) == 0 and not child.text:
+            if child_spec.required:
+                raise ValueError(f"{spec.name}/{child_spec.name} is required")
+            element.remove(child)  # a group whose every value was absent

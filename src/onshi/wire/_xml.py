@@ -116,21 +116,23 @@ def serialise(root: etree._Element, encoding: str) -> bytes:
 
 
 def encode_cp932_exactly(text: str) -> bytes:
-    try:
-        data = text.encode("cp932")
-        if data.decode("cp932") == text:
-            return data
-    except UnicodeEncodeError:
-        pass
-    return b"".join(_cp932_char(char) for char in text)
+    """CP932 bytes that decode to exactly `text`: characters CP932 lacks, and those whose
+    CP932 bytes decode to another character, are written as numeric character references."""
+    exact = _one_way_characters().sub(lambda match: f"&#{ord(match.group())};", text)
+    return exact.encode("cp932", errors="xmlcharrefreplace")
 
 
-@lru_cache(maxsize=8192)
-def _cp932_char(char: str) -> bytes:
-    try:
-        data = char.encode("cp932")
-        if data.decode("cp932") == char:
-            return data
-    except UnicodeEncodeError:
-        pass
-    return f"&#{ord(char)};".encode("ascii")
+@lru_cache(maxsize=1)
+def _one_way_characters() -> re.Pattern[str]:
+    """The BMP characters CP932 encodes but decodes as another (〜 → ～ and its family)."""
+    found: list[str] = []
+    for code in range(0x80, 0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        try:
+            if char.encode("cp932").decode("cp932") != char:
+                found.append(char)
+        except UnicodeEncodeError:
+            continue
+    return re.compile("[" + re.escape("".join(found)) + "]")
