@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.terminal.conftest import tls_central  # noqa: F401 — CLI tests against a mutual-TLS central
+
 ONSHI = Path(sys.executable).with_name("onshi")
 
 

@@ -15,6 +15,7 @@ from tests.card.support import HOLDER_ROW, live_central, run
 from tests.central.conftest import LiveCentral, free_port
 from tests.cli.conftest import Cli
 from tests.services.test_insurer_import import load
+from tests.terminal.conftest import TlsCentral
 
 CLINIC = "1310000017"
 FACE_NAME = re.compile(rf"^OQSsiquc01res_face_{CLINIC}[0-9a-f]{{20}}_\d{{14}}\.xml$")
@@ -145,3 +146,34 @@ def test_answers_are_required_without_a_terminal(counter: Counter) -> None:
     status, output = counter.reader(card, "--pin", "1234", "--consent", "bogus")
     assert status == 2
     assert "unknown consent items bogus" in output
+
+
+def test_the_reader_over_mutual_tls_with_the_terminal_certificate(
+    tls_central: TlsCentral, tmp_path: Path
+) -> None:
+    onshi = Cli(tls_central.database_url)
+    credentials = tls_central.credentials(tmp_path / "cred")
+    card = tmp_path / "card.json"
+    onshi(
+        "card", "issue", "--out", str(card), "--insurer-number", "01130012", "--symbol", "123", "--number", "456",
+        "--branch", "00", "--pin", "1234", "--address", "東京都新宿区西新宿2-8-1",
+        env={"ONSHI_PKI_DIR": str(tls_central.settings.pki_dir)},
+    )  # fmt: skip
+    tls = [
+        "--cert",
+        str(credentials.certificate),
+        "--key-file",
+        str(credentials.key),
+        "--ca",
+        str(credentials.ca),
+    ]
+    common = ["reader", "--card", str(card), "--root", str(tmp_path / "oqs"), "--central", tls_central.url]
+    result = onshi(*common, *tls, "--pin", "1234", "--consent", "none", "--register", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (face,) = (tmp_path / "oqs" / "face").iterdir()
+    document = wire.parse(face.read_bytes(), wire.MessageKind.SINGLE_INQUIRY_RESULT, lenient=True).document
+    assert document["MessageBody"]["QualificationValidity"] == "1"
+    assert document["MessageHeader"]["MedicalInstitutionCode"] == CLINIC
+    # Neither a certificate nor a key: nothing to identify the facility with.
+    refused = onshi(*common, "--pin", "1234", "--consent", "none", check=False)
+    assert refused.returncode == 2 and "--cert" in refused.stderr

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from onshi import wire
+from onshi.config import Settings
 from onshi.store.schema import audit_events, terminal_requests
+from tests.central.conftest import free_port
 from tests.central.test_api import request_xml
-from tests.terminal.conftest import FACILITY, TlsCentral
+from tests.terminal.conftest import FACILITY, TlsCentral, prepare
 from tests.terminal.test_agent import count, results_in
 
 FILES = 30
@@ -37,19 +40,28 @@ def wait_for(condition, timeout: float = 60) -> bool:  # type: ignore[no-untyped
     return False
 
 
-def test_kill_9_mid_load_loses_and_duplicates_nothing(tls_central: TlsCentral, tmp_path: Path) -> None:
-    tls_central.credentials(tmp_path / "cred")
-    root = tmp_path / "terminal"
+def drop_requests(root: Path) -> Path:
     (root / "req").mkdir(parents=True)
     for n in range(FILES):
         (root / "req" / f"OQSsiquc01req_{n:04d}.xml").write_bytes(request_xml(FACILITY, "456", f"id-{n}"))
-    terminal = start_terminal(root, tls_central, tmp_path / "cred")
+    return root
+
+
+def kill_9_once_answering(process: subprocess.Popen[bytes], root: Path) -> None:
+    """SIGKILL `process` as soon as a few results are out, and check the rest were not."""
     try:
         assert wait_for(lambda: len(results_in(root)) >= 3)
     finally:
-        os.kill(terminal.pid, signal.SIGKILL)
-        terminal.wait()
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
     assert len(results_in(root)) < FILES, "the kill came too late to test anything"
+
+
+def test_kill_9_mid_load_loses_and_duplicates_nothing(tls_central: TlsCentral, tmp_path: Path) -> None:
+    tls_central.credentials(tmp_path / "cred")
+    root = drop_requests(tmp_path / "terminal")
+    terminal = start_terminal(root, tls_central, tmp_path / "cred")
+    kill_9_once_answering(terminal, root)
     terminal = start_terminal(root, tls_central, tmp_path / "cred")
     try:
         assert wait_for(lambda: len(results_in(root)) == FILES)
@@ -65,3 +77,47 @@ def test_kill_9_mid_load_loses_and_duplicates_nothing(tls_central: TlsCentral, t
     assert count(tls_central, terminal_requests) == FILES
     assert count(tls_central, audit_events, audit_events.c.action == "confirm.numbers") == FILES
     assert not [p for p in (root / "res").iterdir() if p.name.startswith(".")]
+
+
+def start_central(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    """`onshi serve --tls` as its own process, so that it can really be killed."""
+    onshi = Path(sys.executable).with_name("onshi")
+    env = {**os.environ, "ONSHI_DATABASE_URL": settings.database_url, "ONSHI_PKI_DIR": str(settings.pki_dir)}
+    command = [str(onshi), "serve", "--tls", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert wait_for(lambda: _listening(port), 30), "central did not start"
+    return process
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_kill_9_of_central_mid_load_loses_and_duplicates_nothing(database_url: str, tmp_path: Path) -> None:
+    settings = Settings(database_url=database_url, pool_size=4, pki_dir=tmp_path / "pki")
+    ssl = prepare(settings, database_url, tmp_path)
+    port = free_port()
+    live = TlsCentral(f"https://127.0.0.1:{port}", database_url, settings, port, ssl)
+    live.credentials(tmp_path / "cred")
+    root = drop_requests(tmp_path / "terminal")
+    central = start_central(settings, port)
+    terminal = start_terminal(root, live, tmp_path / "cred")
+    try:
+        kill_9_once_answering(central, root)
+        time.sleep(1)  # the terminal keeps the rest journaled and retries
+        central = start_central(settings, port)
+        assert wait_for(lambda: len(results_in(root)) == FILES)
+        time.sleep(0.5)  # anything written twice would show up now
+    finally:
+        terminal.terminate()
+        terminal.wait(timeout=15)
+        central.terminate()
+        central.wait(timeout=15)
+    assert results_in(root) == sorted(f"OQSsiquc01res_{n:04d}.xml" for n in range(FILES))
+    for n in range(FILES):
+        parsed = wire.parse((root / "res" / f"OQSsiquc01res_{n:04d}.xml").read_bytes(),
+                            wire.MessageKind.SINGLE_INQUIRY_RESULT)  # fmt: skip
+        assert parsed.document["MessageHeader"]["ArbitraryFileIdentifier"] == f"id-{n}"
+        assert parsed.document["MessageBody"]["QualificationValidity"] == "1"
+    assert count(live, terminal_requests) == FILES

@@ -5,7 +5,10 @@ request file's name, percent-encoded) and `X-Onshi-Request-Id` (the terminal's j
 for the file). Answer: 200 with the result file (`X-Onshi-Result-Filename`) — error results
 included, they are final — or 503 when the result could not be produced (the terminal
 retries). A resend with the same request id gets the stored result: no second run, no
-second audit record, whatever happened to the first answer on its way back.
+second audit record, whatever happened to the first answer on its way back. A resend that
+arrives while the first send is still being answered gets 503 (the terminal retries): a
+claim row makes the first send the only one that runs, unless its process died (the claim's
+lease expires).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from onshi.terminal.protocol import FILENAME_HEADER, REQUEST_ID_HEADER, REQUESTS
 router = APIRouter(tags=["terminal"])
 FACILITY = frozenset({ActorKind.FACILITY})
 REQUEST_ID = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+RETRY_LATER = {"Retry-After": "1"}
 
 
 @router.post(
@@ -47,6 +51,12 @@ async def terminal_request(request: Request) -> Response:
     async with central.db.read() as conn:
         stored = await terminal_requests.find(conn, actor.id, request_id)
     if stored is None:
+        async with central.db.write() as conn:
+            claimed = await terminal_requests.claim(conn, actor.id, request_id)
+        if not claimed:  # the same request is being answered by an earlier send
+            return problem(
+                503, "in_progress", "この要求は処理中です。しばらくして再送してください", RETRY_LATER
+            )
         try:
             result_name, answer = await answer_file(
                 central.db, central.audit, actor, filename, await request.body()

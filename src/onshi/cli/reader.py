@@ -25,8 +25,12 @@ def reader(
     card: Path = typer.Option(..., "--card", help="the card placed on the reader (a card file)"),
     root: Path = typer.Option(..., "--root", help="the terminal's shared folder; results go to ROOT/face"),
     central: str = typer.Option(..., "--central", help="URL of central"),
-    key: str = typer.Option(..., "--key", envvar="ONSHI_API_KEY", help="the facility's API key"),
-    cert: Path | None = typer.Option(None, "--cert", help="client certificate for mutual TLS"),
+    key: str | None = typer.Option(
+        None, "--key", envvar="ONSHI_API_KEY", help="the facility's API key (or give --cert)"
+    ),
+    cert: Path | None = typer.Option(
+        None, "--cert", help="the facility's terminal certificate, for mutual TLS (or give --key)"
+    ),
     key_file: Path | None = typer.Option(None, "--key-file", help="its private key"),
     ca: Path | None = typer.Option(None, "--ca", help="CA bundle to verify central"),
     method: AuthMethod | None = typer.Option(None, "--method", help="face / pin"),
@@ -45,6 +49,10 @@ def reader(
     """Confirm eligibility with a My Number Card at the reader and write the face result file."""
     if encoding.lower() not in ENCODINGS:
         fail("--encoding is utf-8 or shift_jis", 2)
+    if key is None and cert is None:
+        fail("give the facility's terminal certificate (--cert, --key-file) or its API key (--key)", 2)
+    if cert is not None and key_file is None:
+        fail("--cert needs --key-file", 2)
     try:
         spec = ConsentSpec.parse(consent) if consent is not None else None
     except ValueError as error:

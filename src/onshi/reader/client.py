@@ -1,7 +1,7 @@
 """The reader's connection to central: challenges and card confirmations over HTTPS.
 
-Credentials: the facility's API key now; optionally a client certificate and a CA bundle
-for mutual TLS (`--cert`, `--key-file`, `--ca`), which central is getting.
+Credentials: the facility's terminal certificate for mutual TLS (`--cert`, `--key-file`,
+`--ca`, as the terminal uses), or its API key; or both.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class Answer:
 @dataclass(frozen=True, slots=True)
 class CentralClient:
     url: str
-    api_key: str
+    api_key: str | None = None
     cert: Path | None = None
     key_file: Path | None = None
     ca: Path | None = None
@@ -62,9 +62,12 @@ class CentralClient:
             verify = self._verify()
         except (OSError, ssl.SSLError) as error:
             raise CentralUnreachable(f"TLSの設定を読み込めません: {error}") from None
+        headers = {"Accept": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
         return httpx.Client(
             base_url=self.url.rstrip("/"),
-            headers={"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"},
+            headers=headers,
             timeout=TIMEOUT_SECONDS,
             verify=verify,
             transport=self.transport,

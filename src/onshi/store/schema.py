@@ -375,3 +375,15 @@ batch_chunks = Table(
     Index("uq_batch_chunks_no", "batch_id", "chunk_no", unique=True),
     Index("ix_batch_chunks_state", "state", "id"),
 )
+
+terminal_request_claims = Table(
+    "terminal_request_claims",
+    metadata,
+    # Who is answering a terminal request right now (migration 0006): a resend that arrives
+    # while the first send is still running waits instead of running it a second time. A
+    # claim older than its lease belonged to a central process that died; it is taken over.
+    Column("facility_code", Key(10), nullable=False),
+    Column("request_id", Key(100), nullable=False),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("facility_code", "request_id", name="pk_terminal_request_claims"),
+)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.domain.dates import now_jst
 from onshi.store.dialect import dialect_insert
-from onshi.store.schema import terminal_requests
+from onshi.store.schema import terminal_request_claims, terminal_requests
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +51,31 @@ async def keep(
     stored = await find(conn, facility_code, request_id)
     assert stored is not None
     return stored
+
+
+# As long as clients wait for an answer (domain.md §10: 10 s); after that the first send is
+# given up on by its sender, and a claim that old belonged to a process that died.
+CLAIM_LEASE = timedelta(seconds=10)
+
+
+async def claim(conn: AsyncConnection, facility_code: str, request_id: str) -> bool:
+    """Claim the right to answer a request (commit before answering). False while another
+    send of it holds an unexpired claim."""
+    now = now_jst()
+    statement = (
+        dialect_insert(conn, terminal_request_claims)
+        .values(facility_code=facility_code, request_id=request_id, claimed_at=now)
+        .on_conflict_do_nothing(index_elements=["facility_code", "request_id"])
+    )
+    if (await conn.execute(statement)).rowcount == 1:
+        return True
+    taken_over = await conn.execute(
+        update(terminal_request_claims)
+        .where(
+            terminal_request_claims.c.facility_code == facility_code,
+            terminal_request_claims.c.request_id == request_id,
+            terminal_request_claims.c.claimed_at < now - CLAIM_LEASE,
+        )
+        .values(claimed_at=now)
+    )
+    return taken_over.rowcount == 1
