@@ -23,39 +23,12 @@ from urllib.parse import quote
 
 import asyncpg
 import httpx
-from sqlalchemy import select
 
-from bench._common import figure, fresh_database, population_file, server_description, timed
-from bench.confirm_rate import BENCH_FACILITY, serve, stop
+from bench._common import figure, fresh_database, server_description, timed
+from bench.confirm_rate import BENCH_FACILITY, Person, load_population, serve, stop
 from onshi import wire
-from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.batch import MAX_ENTRIES
-from onshi.services.parallel_import import import_file
-from onshi.store import apikeys, facilities
-from onshi.store.audit import DirectAuditLog
-from onshi.store.database import Database
-from onshi.store.schema import qualifications
 from onshi.terminal.protocol import FILENAME_HEADER, REQUEST_ID_HEADER, REQUESTS_PATH
-
-Person = tuple[str, str, str, str, str]  # insurer, symbol, number, branch, birthdate YYYYMMDD
-
-
-async def prepare(url: str, persons: int) -> tuple[str, list[Person]]:
-    database = Database.open(url)
-    try:
-        path = population_file(persons)
-        actor = Actor(ActorKind.OPERATOR, "bench", Channel.CLI)
-        await import_file(database, DirectAuditLog(database.engine), path, actor, str(path))
-        async with database.write() as conn:
-            await facilities.save(conn, [BENCH_FACILITY])
-            key, _ = await apikeys.create(conn, ActorKind.FACILITY, BENCH_FACILITY.code.digits, "bench")
-            columns = (qualifications.c.insurer_number, qualifications.c.symbol, qualifications.c.number,
-                       qualifications.c.branch, qualifications.c.birthdate)  # fmt: skip
-            rows = (await conn.execute(select(*columns))).all()
-    finally:
-        await database.close()
-    people = [(i, s, n, b, d.strftime("%Y%m%d")) for i, s, n, b, d in rows]
-    return key.secret, people
 
 
 def upload_file(people: list[Person], number: int) -> bytes:
@@ -137,7 +110,7 @@ def main() -> None:
     print(server_description(), flush=True)
     url = fresh_database("onshi_bench_batch")
     with timed() as prepared:
-        key, people = asyncio.run(prepare(url, args.persons))
+        key, people = asyncio.run(load_population(url, args.persons))
     figure(f"prepare ({args.persons:,} persons)", prepared[0], "s")
     chosen = random.Random(11).sample(people, min(len(people), args.files * MAX_ENTRIES))
     files = [upload_file(chosen[n * MAX_ENTRIES : (n + 1) * MAX_ENTRIES], n) for n in range(args.files)]

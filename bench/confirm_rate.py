@@ -35,7 +35,12 @@ LUA = Path(__file__).with_name("confirm.lua")
 BENCH_FACILITY = Facility(FacilityCode("1319900019"), "ベンチ診療所", FacilityType.MEDICAL_CLINIC)
 
 
-async def prepare(url: str, persons: int, sample: int) -> tuple[str, Path]:
+Person = tuple[str, str, str, str, str]  # insurer, symbol, number, branch, birthdate YYYYMMDD
+
+
+async def load_population(url: str, persons: int) -> tuple[str, list[Person]]:
+    """Import a generated population, register the bench clinic; its API key and every
+    person's card keys (what the load generators send)."""
     database = Database.open(url)
     try:
         path = population_file(persons)
@@ -44,20 +49,17 @@ async def prepare(url: str, persons: int, sample: int) -> tuple[str, Path]:
         async with database.write() as conn:
             await facilities.save(conn, [BENCH_FACILITY])
             key, _ = await apikeys.create(conn, ActorKind.FACILITY, BENCH_FACILITY.code.digits, "bench")
-            rows = (
-                await conn.execute(
-                    select(
-                        qualifications.c.insurer_number,
-                        qualifications.c.symbol,
-                        qualifications.c.number,
-                        qualifications.c.branch,
-                        qualifications.c.birthdate,
-                    )
-                )
-            ).all()
+            columns = (qualifications.c.insurer_number, qualifications.c.symbol, qualifications.c.number,
+                       qualifications.c.branch, qualifications.c.birthdate)  # fmt: skip
+            rows = (await conn.execute(select(*columns))).all()
     finally:
         await database.close()
-    chosen = random.Random(7).sample(rows, min(sample, len(rows)))
+    return key.secret, [(i, s, n, b, d.strftime("%Y%m%d")) for i, s, n, b, d in rows]
+
+
+async def prepare(url: str, persons: int, sample: int) -> tuple[str, Path]:
+    key, people = await load_population(url, persons)
+    chosen = random.Random(7).sample(people, min(sample, len(people)))
     bodies = OUT / "confirm-bodies.jsonl"
     with bodies.open("w", encoding="utf-8") as out:
         for insurer, symbol, number, branch, birthdate in chosen:
@@ -66,10 +68,10 @@ async def prepare(url: str, persons: int, sample: int) -> tuple[str, Path]:
                 "insured_card_symbol": symbol,
                 "insured_identification_number": number,
                 "insured_branch_number": branch,
-                "birthdate": birthdate.strftime("%Y%m%d"),
+                "birthdate": birthdate,
             }
             out.write(json.dumps(body, ensure_ascii=False) + "\n")
-    return key.secret, bodies
+    return key, bodies
 
 
 def serve(url: str, workers: int, port: int) -> subprocess.Popen[bytes]:

@@ -21,20 +21,15 @@ from onshi.central.auth import authenticate
 from onshi.central.context import Central
 from onshi.central.responses import json_response, problem, wants_xml, wire_response
 from onshi.domain.actors import ActorKind
-from onshi.domain.audit import AuditEvent
-from onshi.domain.batch import MAX_ENTRIES, BatchKind, BatchStatus
+from onshi.domain.batch import MAX_ENTRIES, BatchKind
 from onshi.domain.dates import format_wire_datetime, parse_flexible_date, today_jst
 from onshi.domain.errors import InvalidValue
 from onshi.services import batches
-from onshi.services.bulk_files import INQUIRY
-from onshi.services.file_answers import result_header
+from onshi.services.bulk_files import DOWNLOAD_ACTION, INQUIRY, result_document, viewed_results
 from onshi.store.batches import Batch, Entry
-from onshi.wire.bulk import bulk_result_document, in_progress_document
 
 router = APIRouter(prefix="/api/v1", tags=["facility"])
 FACILITY = frozenset({ActorKind.FACILITY})
-SUBMIT_ACTION = batches.SUBMIT_ACTION
-VIEW_ACTION = "batch.download"
 
 
 class BatchEntryBody(BaseModel):
@@ -77,7 +72,7 @@ class BatchBody(BaseModel):
 @router.post("/batches", status_code=202, summary="一括照会の登録（受付番号を返す）")
 async def submit_batch(body: BatchBody, request: Request) -> Response:
     central: Central = request.app.state.central
-    actor = await authenticate(central, request, FACILITY, SUBMIT_ACTION)
+    actor = await authenticate(central, request, FACILITY, batches.SUBMIT_ACTION)
     try:
         raw = body.qualification_confirmation_date
         on = parse_flexible_date(raw, "qualification_confirmation_date") if raw else today_jst()
@@ -100,23 +95,16 @@ async def submit_batch(body: BatchBody, request: Request) -> Response:
 @router.get("/batches/{reception_number}", summary="一括照会の状況と結果")
 async def get_batch(reception_number: str, request: Request) -> Response:
     central: Central = request.app.state.central
-    actor = await authenticate(central, request, FACILITY, VIEW_ACTION)
+    actor = await authenticate(central, request, FACILITY, DOWNLOAD_ACTION)
     batch = await batches.find(central.db, actor, reception_number[:32], BatchKind.INQUIRY)
     if batch is None:
         return problem(404, "unknown_reception_number", "受付番号に該当する一括照会がありません")
-    done = batch.status is BatchStatus.DONE
-    detail = {"reception_number": batch.reception_number}
-    await central.audit.record(AuditEvent(actor, VIEW_ACTION, batch.status.value, detail=detail))
-    units = await batches.results(central.db, batch) if done else []
+    units = await viewed_results(central.db, central.audit, actor, batch)
     if wants_xml(request):
-        h = result_header(actor, batch.arbitrary_file_identifier, wire.UTF8, batch.confirmation_date)
-        if done:
-            document = bulk_result_document(INQUIRY.result, h, batch.reception_number, units)
-        else:
-            document = in_progress_document(INQUIRY.result, h, batch.reception_number)
+        document = result_document(INQUIRY, actor, batch, units, wire.UTF8)
         return wire_response(request, document, INQUIRY.result)
     content: dict[str, Any] = _summary(batch)
-    if done:
+    if units is not None:
         content["results"] = wire.prune(units)  # absent values left out, as in the XML
     return json_response(content)
 

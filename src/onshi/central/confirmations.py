@@ -21,6 +21,7 @@ from onshi.central.responses import wire_response
 from onshi.domain.actors import ActorKind
 from onshi.domain.codes import ConsentFlag
 from onshi.services.confirmation import (
+    ACTION,
     Confirmed,
     NumberConfirmation,
     confirm_by_numbers,
@@ -31,7 +32,6 @@ from onshi.services.request_files import outcome_status, result_header, single_i
 
 router = APIRouter(prefix="/api/v1", tags=["facility"])
 FACILITY = frozenset({ActorKind.FACILITY})
-ACTION = "confirm.numbers"
 KIND = wire.MessageKind.SINGLE_INQUIRY_RESULT
 
 

@@ -141,8 +141,10 @@ async def _prepare_card(settings: Settings, directory: Path, found: list[Example
     """A My Number Card for the valid example patient (issued on the first run)."""
     path = directory / CARD_FILE
     valid = [example for example in found if example.expected == "1"]
-    if path.exists() or not valid:
-        return path if path.exists() else None
+    if path.exists():
+        return path
+    if not valid:
+        return None
     database = Database.open(settings.database_url)
     try:
         audit = DirectAuditLog(database.engine)

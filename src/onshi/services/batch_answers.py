@@ -1,7 +1,8 @@
 """Answering a claimed chunk of a batch, per kind: confirmations (一括照会) set-based — one
 query for the chunk's card numbers, one for the facility's reference numbers — and 照会番号
 registrations through the registration service. Units are dicts keyed by wire element names
-(BulkConfirmUnit / BulkRegistrationUnit content) holding strings only, so they store as JSON."""
+(BulkConfirmUnit / BulkRegistrationUnit content) whose values are strings, lists of them, or
+None for an absent element, so they store as JSON as they are."""
 
 from __future__ import annotations
 
@@ -100,13 +101,11 @@ async def _decide_all(
     verdicts: list[Verdict | None] = [
         None if isinstance(q, InputErrors) else decide(q, families[_card_number(q)]) for q in queries
     ]
-    lookups = [lookup for v in verdicts if v is not None and (lookup := successor_lookup(v))]
-    individuals = await qualifications.successors_of_many(conn, lookups)
+    lookups = [successor_lookup(v) if v is not None else None for v in verdicts]
+    individuals = await qualifications.successors_of_many(conn, [lookup for lookup in lookups if lookup])
     return [
-        with_successors(v, individuals[lookup.individual_key])
-        if v is not None and (lookup := successor_lookup(v))
-        else v
-        for v in verdicts
+        with_successors(v, individuals[lookup.individual_key]) if v is not None and lookup else v
+        for v, lookup in zip(verdicts, lookups, strict=True)
     ]
 
 

@@ -107,7 +107,8 @@ async def work_one(db: Database) -> bool:
         async with db.write() as conn:
             chunk = await store.claim(conn, abandoned.chunk_id)
             if chunk is not None:
-                await _complete(conn, chunk, technical_failure(chunk, now_jst()), now_jst())
+                at = now_jst()
+                await _complete(conn, chunk, technical_failure(chunk, at), at)
     return True
 
 

@@ -23,9 +23,10 @@ from onshi.domain.audit import AuditEvent
 from onshi.domain.batch import BatchKind, BatchStatus
 from onshi.domain.dates import format_wire_date, format_wire_datetime, parse_wire_date
 from onshi.services import batches
+from onshi.services.batch_answers import ECHO_NAMES
 from onshi.services.file_answers import Answer, Handler, file_error, result_header, wire_error
 from onshi.store.audit import AuditLog
-from onshi.store.batches import Entry
+from onshi.store.batches import Batch, Entry
 from onshi.store.database import Database
 from onshi.wire.bulk import bulk_result_document, in_progress_document, receipt_document
 from onshi.wire.result_codes import FACILITY_MISMATCH, RECEPTION_NUMBER_UNKNOWN
@@ -41,8 +42,12 @@ class BulkFamily:
     receipt: wire.MessageKind
     download: wire.MessageKind
     result: wire.MessageKind
-    entry_name: str  # the repeated element of the upload's MessageBody
     unit_name: str  # the repeated element of the result's MessageBody
+
+    @property
+    def entry_name(self) -> str:
+        """The repeated element of the upload's MessageBody (each unit echoes it)."""
+        return ECHO_NAMES[self.kind]
 
 
 INQUIRY = BulkFamily(
@@ -51,7 +56,6 @@ INQUIRY = BulkFamily(
     K.BULK_INQUIRY_RECEIPT,
     K.BULK_INQUIRY_DOWNLOAD_REQUEST,
     K.BULK_INQUIRY_RESULT,
-    "QualificationConfirmSearchInfo",
     "BulkConfirmUnit",
 )
 REGISTRATIONS = BulkFamily(
@@ -60,7 +64,6 @@ REGISTRATIONS = BulkFamily(
     K.BULK_REFERENCE_NUMBER_RECEIPT,
     K.BULK_REFERENCE_NUMBER_DOWNLOAD_REQUEST,
     K.BULK_REFERENCE_NUMBER_RESULT,
-    "ReferenceNumberRegistrationInfo",
     "BulkRegistrationUnit",
 )
 
@@ -129,15 +132,26 @@ async def download(family: BulkFamily, db: Database, audit: AuditLog, actor: Act
         return await file_error(
             audit, actor, family.download, refusal, None, identifier, parsed.encoding, DOWNLOAD_ACTION
         )
-    h = result_header(actor, batch.arbitrary_file_identifier, parsed.encoding, batch.confirmation_date)
-    detail = {"reception_number": reception_number}
-    await audit.record(AuditEvent(actor, DOWNLOAD_ACTION, batch.status.value, detail=detail))
-    if batch.status is BatchStatus.PROCESSING:
-        document = in_progress_document(family.result, h, reception_number)
-    else:
-        units = await batches.results(db, batch)
-        document = bulk_result_document(family.result, h, reception_number, units, family.unit_name)
+    units = await viewed_results(db, audit, actor, batch)
+    document = result_document(family, actor, batch, units, parsed.encoding)
     return Answer(document, family.result, parsed.encoding, 200)
+
+
+async def viewed_results(db: Database, audit: AuditLog, actor: Actor, batch: Batch) -> list[Entry] | None:
+    """A batch's units once it is done (None while 処理中); every look is audited."""
+    detail = {"reception_number": batch.reception_number}
+    await audit.record(AuditEvent(actor, DOWNLOAD_ACTION, batch.status.value, detail=detail))
+    return await batches.results(db, batch) if batch.status is BatchStatus.DONE else None
+
+
+def result_document(
+    family: BulkFamily, actor: Actor, batch: Batch, units: list[Entry] | None, encoding: str
+) -> dict[str, Any]:
+    """The …02res of a batch: in progress (units None), or every unit with the counts."""
+    h = result_header(actor, batch.arbitrary_file_identifier, encoding, batch.confirmation_date)
+    if units is None:
+        return in_progress_document(family.result, h, batch.reception_number)
+    return bulk_result_document(family.result, h, batch.reception_number, units, family.unit_name)
 
 
 def _handlers(family: BulkFamily) -> dict[wire.MessageKind, Handler]:

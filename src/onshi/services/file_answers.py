@@ -13,13 +13,12 @@ from onshi.domain.actors import Actor
 from onshi.domain.audit import AuditEvent
 from onshi.domain.codes import CharacterCode
 from onshi.domain.dates import now_jst
+from onshi.services.confirmation import ACTION as INQUIRY_ACTION
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
 from onshi.wire.errors_result import error_document
 from onshi.wire.qualification import ResultHeader
 from onshi.wire.result_codes import FILE_ERRORS, ResultCode
-
-INQUIRY_ACTION = "confirm.numbers"
 
 
 @dataclass(frozen=True, slots=True)

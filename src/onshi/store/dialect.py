@@ -51,6 +51,9 @@ def restrict_to_keys(
     return query.join(table, and_(*(column == table.c[f"k{n}"] for n, column in enumerate(columns))))
 
 
+_COPY_THRESHOLD = 32  # rows from which COPY beats an executemany INSERT
+
+
 async def insert_many(conn: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert many rows in the caller's transaction: COPY on PostgreSQL (several times cheaper
     than INSERT for hundreds of rows), an executemany INSERT on SQLite."""
@@ -64,6 +67,3 @@ async def insert_many(conn: AsyncConnection, table: Table, rows: Sequence[dict[s
     await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
         table.name, records=[tuple(row[c] for c in columns) for row in rows], columns=columns
     )
-
-
-_COPY_THRESHOLD = 32

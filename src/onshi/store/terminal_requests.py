@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.domain.dates import now_jst
@@ -48,6 +48,13 @@ async def keep(
         .on_conflict_do_nothing(index_elements=["facility_code", "request_id"])
     )
     await conn.execute(statement)
+    # Answered: the claim has done its work (a later resend finds the stored result first).
+    await conn.execute(
+        delete(terminal_request_claims).where(
+            terminal_request_claims.c.facility_code == facility_code,
+            terminal_request_claims.c.request_id == request_id,
+        )
+    )
     stored = await find(conn, facility_code, request_id)
     assert stored is not None
     return stored
