@@ -10,6 +10,7 @@ from onshi.cli import (
     confirm,
     db,
     demo,
+    desk,
     facility,
     insurer,
     operator,
@@ -33,6 +34,7 @@ app.add_typer(operator.app, name="operator")
 app.add_typer(audit.app, name="audit")
 app.add_typer(card.app, name="card")
 app.add_typer(terminal.app, name="terminal")
+app.add_typer(desk.app, name="desk")
 app.command("seed")(seed.seed)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
