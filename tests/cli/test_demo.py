@@ -45,6 +45,7 @@ def test_demo_prints_working_copy_paste_commands(tmp_path: Path) -> None:
         _check_terminal(text)
         _check_bulk(text)
         _check_reader(text, tmp_path)
+        _check_desk(text)
         assert (tmp_path / "demo" / "onshi.db").exists()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -109,13 +110,35 @@ def _check_reader(text: str, tmp_path: Path) -> None:
     pin = re.search(r"demo My Number Card \(PIN (\d{4})\)", text)
     assert command and pin, text
     _run_printed(f"{command.group(1)} --pin {pin.group(1)} --consent all --register")
-    face = tmp_path / "demo" / "terminal" / "face"
-    files = [p for p in face.iterdir() if p.name.startswith("OQSsiquc01res_face")]
+    terminal = tmp_path / "demo" / "terminal"
+    files: list[Path] = []
+    deadline = time.monotonic() + 10
+    while not files:  # in face/ until the desk has read it, then in trash/
+        folders = [terminal / "face", terminal / "trash"]
+        files = [
+            p for f in folders if f.exists() for p in f.iterdir() if p.name.startswith("OQSsiquc01res_face")
+        ]
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
     assert len(files) == 1
     document = wire.parse(
         files[0].read_bytes(), wire.MessageKind.SINGLE_INQUIRY_RESULT, lenient=True
     ).document
     assert document["MessageBody"]["QualificationValidity"] == "1"
+
+
+def _check_desk(text: str) -> None:
+    """The printed desk URL and login work, and the card-reader confirmation is on its list."""
+    found = re.search(r"\(受付\) of the demo clinic: (\S+)  \(login (\S+) / (\S+)\)", text)
+    assert found, text
+    url, login, password = found.groups()
+    with httpx.Client(base_url=url, follow_redirects=True, timeout=10) as client:
+        page = client.post("/login", data={"login": login, "password": password, "next": "/"})
+        deadline = time.monotonic() + 10
+        while "カードリーダー" not in page.text:
+            assert time.monotonic() < deadline, page.text
+            time.sleep(0.2)
+            page = client.get("/")
 
 
 def _curl(arguments: list[str]) -> tuple[dict[str, str], str, str]:

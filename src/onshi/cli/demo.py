@@ -16,6 +16,9 @@ import uvicorn
 from onshi.cli._common import console
 from onshi.cli.serve import TLS_HTTP_PROTOCOL, tls_options
 from onshi.config import Settings
+from onshi.desk import store as desk_store
+from onshi.desk.context import Desk, DeskSettings
+from onshi.desk.web import create_app as create_desk
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.dates import format_wire_date, today_jst
 from onshi.services import facility_certificates
@@ -56,11 +59,13 @@ def demo(
     key, found = asyncio.run(_prepare(url, persons, facilities))
     terminal = asyncio.run(_prepare_terminal(settings, directory, found))
     card = asyncio.run(_prepare_card(settings, directory, found))
+    asyncio.run(_prepare_desk(directory))
     base = f"http://127.0.0.1:{port}"
     instructions = (
         _instructions(base, key, found)
         + _terminal_instructions(directory, terminal)
         + _reader_instructions(directory, base, key, card)
+        + _desk_instructions(port + DESK_PORT_OFFSET)
     )
     (directory / "demo.txt").write_text(instructions + "\n", encoding="utf-8")
     print(instructions, flush=True)  # plain: commands must stay copy-pasteable (no wrapping)
@@ -96,6 +101,14 @@ async def _serve(settings: Settings, port: int, directory: Path) -> None:
     terminal = asyncio.create_task(agent.run(stop))
     worker_db = Database.open(settings.database_url, pool_size=2)
     worker = asyncio.create_task(run_worker(worker_db, stop))  # answers 一括照会 uploads
+    desk = uvicorn.Server(
+        uvicorn.Config(
+            create_desk(Desk(_desk_settings(directory))),
+            host="127.0.0.1",
+            port=port + DESK_PORT_OFFSET,
+            log_level="warning",
+        )
+    )
 
     async def shutdown() -> None:
         """Ctrl-C reaches one server's signal handler: stop the terminal first (its keep-alive
@@ -107,9 +120,40 @@ async def _serve(settings: Settings, port: int, directory: Path) -> None:
         await worker
         await worker_db.close()
         await client.close()
-        plain.should_exit = secure.should_exit = True
+        plain.should_exit = secure.should_exit = desk.should_exit = True
 
-    await asyncio.gather(plain.serve(), secure.serve(), shutdown())
+    await asyncio.gather(plain.serve(), secure.serve(), desk.serve(), shutdown())
+
+
+DESK_PORT_OFFSET = 2
+DESK_LOGIN, DESK_PASSWORD = "uketsuke", "demo-desk"
+
+
+def _desk_settings(directory: Path) -> DeskSettings:
+    url = f"sqlite:///{(directory / 'desk.db').resolve()}"
+    return DeskSettings(directory / "terminal", DEMO_FACILITY.code.digits, url, DEMO_FACILITY.name)
+
+
+async def _prepare_desk(directory: Path) -> None:
+    """The desk's database and a staff account (the password is the demo's, printed)."""
+    database = Database.open(_desk_settings(directory).database_url)
+    try:
+        await desk_store.prepare(database)
+        async with database.write() as conn:
+            await desk_store.add_staff(conn, DESK_LOGIN, "受付（デモ）", DESK_PASSWORD)
+    finally:
+        await database.close()
+
+
+def _desk_instructions(port: int) -> str:
+    lines = [
+        f"The reception desk (受付) of the demo clinic: http://127.0.0.1:{port}/  (login {DESK_LOGIN} / {DESK_PASSWORD})",
+        "  It reads the terminal's face and res folders as a receipt computer does: a card-reader",
+        "  confirmation appears there at once; re-confirm, compare, correct, pre-check a CSV of",
+        "  appointments, or take a 被保険者資格申立書 when confirmation fails.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 async def _prepare_terminal(settings: Settings, directory: Path, found: list[Example]) -> Path:
@@ -166,6 +210,7 @@ def _reader_instructions(directory: Path, base: str, key: str, card: Path | None
         f"The card reader (顔認証付きカードリーダー) with a demo My Number Card (PIN {DEMO_PIN}):",
         f"  {shlex.join(command)}",
         f"  (non-interactive: add --pin {DEMO_PIN} --consent all --register); the result appears in {terminal / 'face'}",
+        "  and at once on the desk below, which keeps the file in trash/ once read",
         "",
     ]
     return "\n".join(lines)

@@ -21,6 +21,7 @@ import watchfiles
 from onshi import wire
 from onshi.desk import appointments, store
 from onshi.desk.context import TRASH_FOLDER, Desk
+from onshi.desk.outbox import DESK_SUFFIX_PREFIX
 from onshi.desk.results import Confirmation, Outcome, bulk_results, single_result
 from onshi.desk.service import open_arrival, person_to_json
 from onshi.domain.dates import now_jst, today_jst
@@ -48,6 +49,11 @@ def request_name_of(result_name: str) -> str:
     stem = result_name[: -len(".xml")] if result_name.lower().endswith(".xml") else result_name
     stem = stem.removesuffix(RECONCILED_SUFFIX)
     return f"{stem[:10]}req{stem[13:]}.xml"
+
+
+def is_ours(result_name: str) -> bool:
+    """A result (or `.err` report) answering a request this desk wrote: the suffix it chose."""
+    return result_name[13:].startswith(f"_{DESK_SUFFIX_PREFIX}")
 
 
 class Inbox:
@@ -84,10 +90,12 @@ class Inbox:
                         log.exception("could not read %s", path)
 
     async def take(self, path: Path) -> None:
+        name = path.name
+        if path.parent.name == "res" and not is_ours(name):
+            return  # another program's request shares the terminal: its result stays for it
         content = _settled(path)
         if content is None:
             return
-        name = path.name
         if name.endswith(".err"):
             await self._refused_request(name[: -len(".err")], content.decode("utf-8", "replace").strip())
         elif name.lower().endswith(".xml") and "req_" not in name[10:14]:

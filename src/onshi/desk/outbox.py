@@ -19,6 +19,7 @@ from onshi.domain.insurer import InsurerNumber
 from onshi.terminal.files import write_atomically
 
 REQUEST_FOLDER = "req"
+DESK_SUFFIX_PREFIX = "desk"  # request names the desk writes: results with it are the desk's
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class InsuredKeys:
 
 def new_suffix(at: datetime) -> str:
     """`desk<YYYYMMDDHHMMSS><8 hex>`: sortable by time, unique without coordination."""
-    return f"desk{at:%Y%m%d%H%M%S}{secrets.token_hex(4)}"
+    return f"{DESK_SUFFIX_PREFIX}{at:%Y%m%d%H%M%S}{secrets.token_hex(4)}"
 
 
 def _header(facility_code: str, suffix: str, on: date | None) -> dict[str, Any]:
