@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.responses import Response
 
 from onshi import __version__
-from onshi.central import batches, card, confirmations, insurer, terminal
+from onshi.central import batches, card, confirmations, emergency, insurer, terminal
 from onshi.central.auth import AuthRefused
 from onshi.central.context import Central
 from onshi.central.responses import json_response, problem, technical_failure
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(insurer.router)
     app.include_router(card.router)
     app.include_router(terminal.router)
+    app.include_router(emergency.router)
 
     @app.exception_handler(AuthRefused)
     async def refused(_: Request, error: AuthRefused) -> Response:

@@ -14,11 +14,12 @@ from onshi import wire
 from onshi.cli._common import console, fail, parse_or_fail
 from onshi.domain.dates import now_jst
 from onshi.domain.facility import FacilityCode
-from onshi.terminal.agent import Folders, TerminalAgent
+from onshi.terminal.agent import EMERGENCY_POLL_SECONDS, Folders, TerminalAgent
 from onshi.terminal.bulk import download_request_for
 from onshi.terminal.client import CentralClient, Credentials
+from onshi.terminal.emergency import STATUS_NAME, EmergencyState
 from onshi.terminal.files import write_atomically
-from onshi.terminal.journal import Journal
+from onshi.terminal.journal import Journal, Reconcile
 
 app = typer.Typer(help="The terminal (資格確認端末): req/res/face folders ↔ central.", no_args_is_help=True)
 
@@ -37,6 +38,9 @@ def run_command(
         None, help="instead of a certificate: a facility API key (no mutual TLS)"
     ),
     concurrency: int = typer.Option(4, help="requests in flight at once"),
+    emergency_poll: float = typer.Option(
+        EMERGENCY_POLL_SECONDS, help="seconds between asking central about the emergency function"
+    ),
 ) -> None:
     """Watch ROOT/req, send each request file to central, write results into ROOT/res."""
     code = parse_or_fail(lambda: FacilityCode.parse(facility))
@@ -49,15 +53,18 @@ def run_command(
     elif api_key is None:
         fail("give --cert and --key (mutual TLS) or --api-key", 2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    asyncio.run(_run(root, code.digits, CentralClient(central, credentials, api_key), concurrency))
+    client = CentralClient(central, credentials, api_key)
+    asyncio.run(_run(root, code.digits, client, concurrency, emergency_poll))
 
 
-async def _run(root: Path, facility_code: str, client: CentralClient, concurrency: int) -> None:
+async def _run(
+    root: Path, facility_code: str, client: CentralClient, concurrency: int, emergency_poll: float
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    agent = TerminalAgent(root, facility_code, client, concurrency)
+    agent = TerminalAgent(root, facility_code, client, concurrency, emergency_poll)
     try:
         await agent.run(stop)
     finally:
@@ -73,6 +80,7 @@ def status_command(root: Path = typer.Option(..., help="the terminal's folder"))
     journal = Journal(folders.journal)
     try:
         counts, status, recent = journal.counts(), journal.status(), journal.recent()
+        emergency_counts = journal.emergency_counts()
     finally:
         journal.close()
     summary = ", ".join(f"{state} {count}" for state, count in sorted(counts.items())) or "no requests yet"
@@ -80,6 +88,7 @@ def status_command(root: Path = typer.Option(..., help="the terminal's folder"))
     console.print(f"last answer from central: {status.get('last_success', '—')}")
     if "last_error" in status:
         console.print(f"last error: {status['last_error']}")
+    _print_emergency(EmergencyState.from_json(status.get(STATUS_NAME)), emergency_counts)
     table = Table("received", "file", "state", "result", "attempts", "last error")
     for entry in recent:
         table.add_row(
@@ -87,6 +96,19 @@ def status_command(root: Path = typer.Option(..., help="the terminal's folder"))
             entry.last_error or "",
         )  # fmt: skip
     console.print(table)
+
+
+def _print_emergency(state: EmergencyState, counts: dict[str, int]) -> None:
+    """The switch as central last said it, and the answers the terminal gave itself."""
+    checked = f"（{state.checked_at} 確認）" if state.checked_at else "（未確認 / never checked）"
+    console.print(f"緊急時資格確認機能 emergency function: {state.label_ja}{checked}", highlight=False)
+    answered = sum(counts.values())
+    reconciled = counts.get(Reconcile.DONE.value, 0)
+    console.print(
+        f"緊急時回答 answered in emergency mode: {answered}、照合済み reconciled: {reconciled}、"
+        f"照合待ち waiting: {answered - reconciled}",
+        highlight=False,
+    )
 
 
 @app.command("fetch")

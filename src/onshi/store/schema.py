@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeEngine
@@ -386,4 +387,29 @@ terminal_request_claims = Table(
     Column("request_id", Key(100), nullable=False),
     Column("claimed_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("facility_code", "request_id", name="pk_terminal_request_claims"),
+)
+
+# --- emergency qualification confirmation (緊急時資格確認機能) switches (migration 0007) ---
+
+emergency_switches = Table(
+    "emergency_switches",
+    metadata,
+    # One row per switch-on, closed by its switch-off: the history of outages stays readable.
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("scope", String(16), nullable=False),  # onshi.domain.emergency.Scope
+    Column("target", Key(10), nullable=False),  # facility code (10 digits) or prefecture code (2)
+    Column("reason", Text, nullable=False),
+    Column("switched_on_at", DateTime(timezone=True), nullable=False),
+    Column("switched_on_by", String(64), nullable=False),  # operator name
+    Column("switched_off_at", DateTime(timezone=True)),
+    Column("switched_off_by", String(64)),
+    # At most one switch on per target: two operators switching on at once get one row.
+    Index(
+        "uq_emergency_switches_on",
+        "scope",
+        "target",
+        unique=True,
+        sqlite_where=text("switched_off_at IS NULL"),
+        postgresql_where=text("switched_off_at IS NULL"),
+    ),
 )

@@ -5,6 +5,12 @@ Receipt computers drop `<prefix>req_<suffix>.xml` into `req` and expect
 before removing it (`journal`), sends it to central over mutual TLS, retries with backoff
 while central is unreachable, and writes the result atomically. Requests run
 concurrently; each result is tied to its own journal entry, so results never mix.
+
+The emergency function (緊急時資格確認機能, onshi.terminal.emergency): the agent keeps every
+batch pre-check result it delivers, polls central for the operator's switch, and while the
+switch is on and central cannot be reached answers a single inquiry from the person's
+pre-check at once (marked ONSW3001); `outage.Reconciler` writes central's real answer beside
+it as `…_reconciled.xml` once central is back.
 """
 
 from __future__ import annotations
@@ -23,8 +29,11 @@ from onshi import wire
 from onshi.domain.dates import now_jst
 from onshi.terminal import files
 from onshi.terminal.client import CentralClient, Refused, Unavailable
+from onshi.terminal.emergency import answer_from_precheck
 from onshi.terminal.journal import Entry, Journal, State
 from onshi.terminal.local_results import refusal_result
+from onshi.terminal.outage import EmergencyWatch, Reconciler
+from onshi.terminal.prechecks import prechecks_in
 
 log = logging.getLogger("onshi.terminal")
 
@@ -32,6 +41,14 @@ REQUEST_FOLDER, RESULT_FOLDER, FACE_FOLDER = "req", "res", "face"  # the real te
 STATE_FOLDER = ".onshi"
 SETTLE_SECONDS = 0.1  # a file younger than this may still be being written
 MAX_BACKOFF_SECONDS = 30.0
+EMERGENCY_POLL_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    result_filename: str
+    result: bytes
+    by_terminal: bool = False  # answered in emergency mode from a pre-check, to be reconciled
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +82,14 @@ def is_candidate(name: str) -> bool:
 
 
 class TerminalAgent:
-    def __init__(self, root: Path, facility_code: str, client: CentralClient, concurrency: int = 4) -> None:
+    def __init__(
+        self,
+        root: Path,
+        facility_code: str,
+        client: CentralClient,
+        concurrency: int = 4,
+        emergency_poll_seconds: float = EMERGENCY_POLL_SECONDS,
+    ) -> None:
         self.folders = Folders(root)
         self.folders.create()
         self.facility_code = facility_code
@@ -73,6 +97,8 @@ class TerminalAgent:
         self.journal = Journal(self.folders.journal)
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
+        self.reconciler = Reconciler(self.folders.results, self.journal, client, emergency_poll_seconds)
+        self.emergency = EmergencyWatch(client, self.journal, emergency_poll_seconds, self.reconciler.poke)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Resume what the journal holds, then watch `req` until `stop` is set."""
@@ -80,6 +106,10 @@ class TerminalAgent:
         log.info("terminal %s watching %s", self.facility_code, self.folders.requests)
         for entry in self.journal.pending():
             self._start(entry)
+        background = [
+            asyncio.create_task(self.emergency.run(), name="emergency-watch"),
+            asyncio.create_task(self.reconciler.run(), name="reconcile"),
+        ]
         await self.scan()
         try:
             async for _ in watchfiles.awatch(
@@ -87,9 +117,9 @@ class TerminalAgent:
             ):
                 await self.scan()  # on every change, and every 0.2 s for files still settling
         finally:
-            for task in list(self._tasks):
+            for task in [*self._tasks, *background]:
                 task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await asyncio.gather(*self._tasks, *background, return_exceptions=True)
             self.journal.close()
 
     async def drain(self) -> None:
@@ -142,25 +172,35 @@ class TerminalAgent:
             started = time.monotonic()
             state, result_name, result = entry.state, entry.result_filename, entry.result
             if state is State.RECEIVED:
-                result_name, result = await self._answer(entry)
-                self.journal.answered(entry.id, result_name, result)
+                answer = await self._answer(entry)
+                result_name, result = answer.result_filename, answer.result
+                if answer.by_terminal:
+                    self.journal.answered_in_emergency(entry.id, result_name, result)
+                else:
+                    self.journal.answered(entry.id, result_name, result)
                 state = State.ANSWERED
             assert result_name is not None and result is not None
             await asyncio.to_thread(self._deliver, entry, state, result_name, result)
             elapsed = (time.monotonic() - started) * 1000
             log.info("%s -> %s %.0f ms", entry.filename, result_name, elapsed)
 
-    async def _answer(self, entry: Entry) -> tuple[str, bytes]:
-        """Central's result, retried with backoff for as long as central is unavailable."""
+    async def _answer(self, entry: Entry) -> Answer:
+        """Central's result, retried with backoff for as long as central is unavailable —
+        unless the emergency function is on and a pre-check can answer it meanwhile."""
         attempt = 0
         while True:
             try:
-                answer = await self.client.send(entry.id, entry.filename, entry.content)
+                result_name, result = await self.client.send(entry.id, entry.filename, entry.content)
                 self.journal.set_status("last_success", now_jst().isoformat())
-                return answer
+                self.emergency.poke()
+                self.reconciler.poke()
+                return Answer(result_name, result)
             except Unavailable as error:
                 attempt += 1
                 self.journal.failed_attempt(entry.id, str(error))
+                emergency = self._emergency_answer(entry)
+                if emergency is not None:
+                    return emergency
                 delay = min(MAX_BACKOFF_SECONDS, 0.25 * 2**attempt) * random.uniform(0.5, 1.0)
                 log.warning(
                     "%s: central unavailable (%s); retry %d in %.1f s", entry.filename, error, attempt, delay
@@ -170,7 +210,21 @@ class TerminalAgent:
                 # Final: the counter needs an answer it can show, not a request left hanging.
                 self.journal.failed_attempt(entry.id, f"refused {refused.status} {refused.code}")
                 log.error("%s: central refused this terminal: %s", entry.filename, refused.message)
-                return refusal_result(entry.filename, entry.content, self.facility_code, refused)
+                return Answer(*refusal_result(entry.filename, entry.content, self.facility_code, refused))
+
+    def _emergency_answer(self, entry: Entry) -> Answer | None:
+        """The pre-check's answer while the switch is on (as central last said), else None."""
+        if not self.emergency.state.active:
+            return None
+        found = answer_from_precheck(
+            self.journal, self.facility_code, entry.filename, entry.content, now_jst()
+        )
+        if found is None:
+            return None
+        log.warning(
+            "%s: 緊急時資格確認機能により一括照会結果から回答 / answered from a pre-check", entry.filename
+        )
+        return Answer(*found, by_terminal=True)
 
     def _deliver(self, entry: Entry, state: State, result_name: str, result: bytes) -> None:
         folder = self.folders.results
@@ -181,6 +235,10 @@ class TerminalAgent:
         if temporary.exists():
             files.publish(temporary, folder / result_name)
         # else: renamed before a crash (and perhaps already picked up): never written twice
+        # Before `done`: a crash in between delivers (and remembers) the result again.
+        prechecks = prechecks_in(result_name, result)
+        if prechecks:
+            self.journal.remember_prechecks(prechecks, now_jst().date())
         self.journal.done(entry.id)
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote
 
 import httpx
 
+from onshi.terminal.emergency import EMERGENCY_PATH
 from onshi.terminal.protocol import FILENAME_HEADER, REQUEST_ID_HEADER, REQUESTS_PATH, RESULT_FILENAME_HEADER
+
+POLL_TIMEOUT_SECONDS = 10  # a poll is small: as long as clients wait for any answer (domain.md §10)
 
 
 class Unavailable(Exception):
@@ -54,11 +58,29 @@ class CentralClient:
             raise Unavailable(f"{type(error).__name__}: {error}") from error
         if response.status_code == 200:
             return unquote(response.headers[RESULT_FILENAME_HEADER]), response.content
-        if response.status_code >= 500 or response.status_code == 429:
-            raise Unavailable(f"central answered {response.status_code}")
+        raise _failure(response)
+
+    async def emergency(self) -> Any:
+        """Central's word on the emergency function for this facility (JSON, see
+        onshi.terminal.emergency). Raises Unavailable or Refused."""
         try:
-            problem = response.json()["error"]
-            code, message = str(problem["code"]), str(problem["message"])
-        except (ValueError, KeyError, TypeError):
-            code, message = "refused", response.text[:200]
-        raise Refused(response.status_code, code, message)
+            response = await self._http.get(EMERGENCY_PATH, timeout=POLL_TIMEOUT_SECONDS)
+        except (httpx.TransportError, ssl.SSLError) as error:
+            raise Unavailable(f"{type(error).__name__}: {error}") from error
+        if response.status_code != 200:
+            raise _failure(response)
+        try:
+            return response.json()
+        except ValueError as error:
+            raise Unavailable(f"central's answer is not JSON: {error}") from error
+
+
+def _failure(response: httpx.Response) -> Unavailable | Refused:
+    if response.status_code >= 500 or response.status_code == 429:
+        return Unavailable(f"central answered {response.status_code}")
+    try:
+        problem = response.json()["error"]
+        code, message = str(problem["code"]), str(problem["message"])
+    except (ValueError, KeyError, TypeError):
+        code, message = "refused", response.text[:200]
+    return Refused(response.status_code, code, message)

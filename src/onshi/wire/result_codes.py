@@ -8,7 +8,10 @@ prefixed `ONS` so they cannot be mistaken for official ones (docs/wire-codes.md 
   why a result is 無効 or 該当資格なし, or a warning such as an expired card;
 * `ONSP1xxx` — a per-person error (ProcessingResultStatus 2): the search keys were invalid;
 * `ONSE9xxx` — a file-level error (SegmentOfResult 9): the file could not be processed.
-  `ONSE95xx` are technical failures ("could not verify"), never a verdict on coverage.
+  `ONSE95xx` are technical failures ("could not verify"), never a verdict on coverage;
+* `ONSW3xxx` — answered by the terminal itself in emergency mode (緊急時資格確認機能), from a
+  batch pre-check it holds, while central could not be reached: a normally processed result
+  whose verdict is the pre-check's, reconciled later with central's own answer.
 """
 
 from __future__ import annotations
@@ -100,6 +103,15 @@ TECHNICAL_FAILURE = ResultCode(
     503,
     "システムの障害により資格を確認できませんでした（資格の有無の判定ではありません）。時間をおいて再照会してください",
     "technical failure: eligibility could not be checked (not a verdict); retry later",
+)
+
+# Written by the terminal, not central (onshi.terminal.emergency); the message names the
+# day of the batch pre-check the verdict comes from.
+EMERGENCY_ANSWER = ResultCode(
+    "ONSW3001",
+    200,
+    "緊急時資格確認機能による回答",
+    "answered by the terminal in emergency mode, from its latest batch pre-check",
 )
 
 # --- My Number Card confirmations (onshi.services.card_confirmation) and 照会番号 registration
