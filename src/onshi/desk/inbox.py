@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -25,23 +24,12 @@ from onshi.desk.outbox import DESK_SUFFIX_PREFIX
 from onshi.desk.results import Confirmation, Outcome, bulk_results, single_result
 from onshi.desk.service import open_arrival, person_to_json
 from onshi.domain.dates import now_jst, today_jst
+from onshi.terminal.files import read_settled
 
 log = logging.getLogger("onshi.desk")
 
-SETTLE_SECONDS = 0.1
 RECONCILED_SUFFIX = "_reconciled"  # the terminal's answer from central after an emergency answer
 K = wire.MessageKind
-
-
-def _settled(path: Path) -> bytes | None:
-    with contextlib.suppress(FileNotFoundError):
-        before = path.stat()
-        if time.time() - before.st_mtime < SETTLE_SECONDS:
-            return None
-        content = path.read_bytes()
-        if path.stat().st_mtime_ns == before.st_mtime_ns and len(content) == before.st_size:
-            return content
-    return None
 
 
 def request_name_of(result_name: str) -> str:
@@ -93,7 +81,7 @@ class Inbox:
         name = path.name
         if path.parent.name == "res" and not is_ours(name):
             return  # another program's request shares the terminal: its result stays for it
-        content = _settled(path)
+        content = read_settled(path)
         if content is None:
             return
         if name.endswith(".err"):

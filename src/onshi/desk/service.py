@@ -18,6 +18,7 @@ from onshi.desk.results import Outcome, Person
 from onshi.desk.store import DeskError
 from onshi.domain.dates import now_jst, today_jst
 from onshi.domain.errors import InvalidValue
+from onshi.domain.insurer import InsurerNumber
 
 
 def person_to_json(person: Person) -> dict[str, Any]:
@@ -121,7 +122,7 @@ async def register_patient(desk: Desk, values: dict[str, Any], by: str) -> Patie
         raise DeskError("氏名と生年月日は必須です")
     if values.get("insurer_number"):
         try:
-            outbox.InsuredKeys(values["insurer_number"], None, "0", None, values["birthdate"]).search_info()
+            InsurerNumber.parse(values["insurer_number"])
         except InvalidValue as error:
             raise DeskError(error.message_ja) from error
     async with desk.db.write() as conn:

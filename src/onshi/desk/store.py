@@ -17,6 +17,7 @@ from onshi.desk.patients import Patient
 from onshi.desk.results import Person
 from onshi.domain.dates import now_jst
 from onshi.store.database import Database
+from onshi.store.dialect import aware_jst
 
 SESSION_HOURS = 12  # one working day at the counter
 
@@ -91,7 +92,7 @@ async def session_login(conn: AsyncConnection, token: str) -> str | None:
         t.sessions.c.token_hash == _token_hash(token)
     )
     row = (await conn.execute(query)).first()
-    if row is None or _aware(row.expires_at) < now_jst():
+    if row is None or aware_jst(row.expires_at) < now_jst():
         return None
     login: str = row.login
     return login
@@ -103,11 +104,6 @@ async def log_out(conn: AsyncConnection, token: str) -> None:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; the desk writes JST."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=now_jst().tzinfo)
 
 
 # --- patients ------------------------------------------------------------------------------

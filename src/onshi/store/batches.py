@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.batch import BatchKind, BatchStatus, ChunkState, chunk_size, chunked
-from onshi.domain.dates import JST
-from onshi.store.dialect import dialect_insert
+from onshi.store.dialect import aware_jst, dialect_insert
 from onshi.store.schema import batch_chunks, batches
 
 Entry = dict[str, Any]
@@ -70,18 +69,13 @@ _BATCH_COLUMNS = (
 )  # fmt: skip
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite gives back the wall time it was given (onshi writes JST) without the zone."""
-    return moment.replace(tzinfo=JST) if moment is not None and moment.tzinfo is None else moment
-
-
 def _batch(row: Any) -> Batch:
     actor = Actor(ActorKind.FACILITY, row.facility_code, Channel(row.channel), row.credential_id)
-    received_at = _aware(row.received_at)
+    received_at = aware_jst(row.received_at)
     assert received_at is not None
     return Batch(
         row.id, row.reception_number, actor, BatchKind(row.kind), row.encoding, received_at,
-        _aware(row.finished_at), row.arbitrary_file_identifier, row.confirmation_date,
+        aware_jst(row.finished_at), row.arbitrary_file_identifier, row.confirmation_date,
         row.entries_total, row.entries_done, row.entries_normal, row.entries_error,
     )  # fmt: skip
 

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
+from typing import Any, overload
 
 from sqlalchemy import ColumnElement, Select, Table, Text, and_, bindparam, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from onshi.domain.dates import JST
+
+
+@overload
+def aware_jst(moment: datetime) -> datetime: ...
+@overload
+def aware_jst(moment: None) -> None: ...
+def aware_jst(moment: datetime | None) -> datetime | None:
+    """SQLite gives back the wall time it was given (onshi writes JST) without the zone."""
+    return moment.replace(tzinfo=JST) if moment is not None and moment.tzinfo is None else moment
 
 
 def is_postgres(conn: AsyncConnection) -> bool:

@@ -8,25 +8,19 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from onshi.domain.dates import JST
 from onshi.domain.emergency import Scope, Switch
-from onshi.store.dialect import dialect_insert
+from onshi.store.dialect import aware_jst, dialect_insert
 from onshi.store.schema import emergency_switches
 
 _ON = emergency_switches.c.switched_off_at.is_(None)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite gives back the wall time it was given (onshi writes JST) without the zone."""
-    return moment.replace(tzinfo=JST) if moment is not None and moment.tzinfo is None else moment
-
-
 def _switch(row: Any) -> Switch:
-    switched_on_at = _aware(row.switched_on_at)
+    switched_on_at = aware_jst(row.switched_on_at)
     assert switched_on_at is not None
     return Switch(
         row.id, Scope(row.scope), row.target, row.reason, switched_on_at, row.switched_on_by,
-        _aware(row.switched_off_at), row.switched_off_by,
+        aware_jst(row.switched_off_at), row.switched_off_by,
     )  # fmt: skip
 
 

@@ -16,7 +16,6 @@ it as `…_reconciled.xml` once central is back.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import time
@@ -39,7 +38,6 @@ log = logging.getLogger("onshi.terminal")
 
 REQUEST_FOLDER, RESULT_FOLDER, FACE_FOLDER = "req", "res", "face"  # the real terminal's names
 STATE_FOLDER = ".onshi"
-SETTLE_SECONDS = 0.1  # a file younger than this may still be being written
 MAX_BACKOFF_SECONDS = 30.0
 EMERGENCY_POLL_SECONDS = 30.0
 
@@ -136,7 +134,7 @@ class TerminalAgent:
 
     def _intake(self, path: Path) -> Entry | None:
         """Journal a request file and take it out of `req` (None: not ready, or refused)."""
-        content = _read_settled(path)
+        content = files.read_settled(path)
         if content is None:
             return None
         try:
@@ -240,16 +238,3 @@ class TerminalAgent:
         if prechecks:
             self.journal.remember_prechecks(prechecks, now_jst().date())
         self.journal.done(entry.id)
-
-
-def _read_settled(path: Path) -> bytes | None:
-    """The file's bytes once it has stopped changing, else None (look again later)."""
-    with contextlib.suppress(FileNotFoundError):
-        before = path.stat()
-        if time.time() - before.st_mtime < SETTLE_SECONDS:
-            return None
-        content = path.read_bytes()
-        after = path.stat()
-        if before.st_size == after.st_size == len(content) and before.st_mtime_ns == after.st_mtime_ns:
-            return content
-    return None

@@ -7,11 +7,14 @@ survives a crash too."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 import uuid
 from pathlib import Path
 
 TEMP_PREFIX = ".onshi-tmp-"  # receipt computers only pick names with known prefixes
+SETTLE_SECONDS = 0.1  # a file younger than this may still be being written
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -55,3 +58,17 @@ def publish(temporary: Path, path: Path) -> None:
     """Rename a staged file into place, durably."""
     os.replace(temporary, path)
     sync_directory(path.parent)
+
+
+def read_settled(path: Path) -> bytes | None:
+    """The file's bytes once it has stopped changing, else None (look again later): files
+    dropped by other programs may still be being written."""
+    with contextlib.suppress(FileNotFoundError):
+        before = path.stat()
+        if time.time() - before.st_mtime < SETTLE_SECONDS:
+            return None
+        content = path.read_bytes()
+        after = path.stat()
+        if before.st_size == after.st_size == len(content) and before.st_mtime_ns == after.st_mtime_ns:
+            return content
+    return None
