@@ -65,6 +65,15 @@ def kill_9(process: subprocess.Popen[bytes], group: bool = False) -> None:
     process.wait()
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, and SIGKILL if it is still running after 15 s (this test is not about shutdown)."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        kill_9(process)
+
+
 def results(root: Path) -> Path | None:
     found = sorted((root / "res").glob("OQSmuquc02res_*.xml"))
     return found[-1] if found else None
@@ -108,8 +117,7 @@ def test_central_killed_mid_batch_then_restarted_answers_every_entry_once(
         assert wait_for(downloaded, 120)
     finally:
         for process in (terminal, central):
-            process.terminate()
-            process.wait(timeout=15)
+            stop(process)
         kill_9(worker, group=True)
     document = wire.parse(results(root).read_bytes(), wire.MessageKind.BULK_INQUIRY_RESULT).document  # type: ignore[union-attr]
     units = document["MessageBody"]["BulkConfirmUnit"]
