@@ -96,7 +96,9 @@ def test_central_killed_mid_batch_then_restarted_answers_every_entry_once(
     try:
         (root / "req" / name).write_bytes(upload)
         receipt = root / "res" / wire.result_filename(name)
-        assert wait_for(lambda: receipt.exists() and done_chunks(database_url) >= 2)
+        # Killed once answering has begun, whether or not the receipt reached the terminal yet
+        # (if not, the terminal resends the upload and central finds the same batch).
+        assert wait_for(lambda: done_chunks(database_url) >= 1)
         kill_9(central)
         kill_9(worker, group=True)
         assert done_chunks(database_url) < ENTRIES // 500, "the kill came too late to test anything"
@@ -109,7 +111,7 @@ def test_central_killed_mid_batch_then_restarted_answers_every_entry_once(
                 if parsed.document["MessageHeader"].get("SegmentOfResult") == "1":
                     return True
                 latest.unlink()  # 処理中: ask again
-            if not list((root / "req").glob("*.xml")):
+            if receipt.exists() and not list((root / "req").glob("*.xml")):
                 again, content = download_request_for(receipt.name, receipt.read_bytes(), now_jst())
                 (root / "req" / again).write_bytes(content)
             return False
