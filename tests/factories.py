@@ -72,3 +72,44 @@ def feed_lines(rows: list[dict[str, str]], columns: tuple[str, ...] | None = Non
 
 def insurer(body: str) -> str:
     return with_check_digit(body)
+
+
+def clinical_row(feed: str, **values: str) -> dict[str, str]:
+    """A row of a clinical feed (docs/clinical-feed.md) for the default feed_row() person."""
+    row = {
+        "insurer_number": KYOKAI_TOKYO.digits,
+        "symbol": "123",
+        "number": "456",
+        "branch": "00",
+        "birthdate": "19800401",
+        "facility_code": "1310000017",
+        "facility_name": "テスト診療所",
+    }
+    row.update(_CLINICAL_DEFAULTS[feed])
+    row.update(values)
+    return row
+
+
+_CLINICAL_DEFAULTS = {
+    "medication": {
+        "dispensed_on": "20260105", "drug_code": "620000001", "drug_name": "アムロジピン錠5mg",
+        "quantity": "1", "unit": "錠", "days": "28", "usage": "1日1回朝食後",
+    },
+    "procedure": {"kind": "treatment", "performed_on": "20260105", "code": "111000110", "name": "初診料", "quantity": "1"},
+    "checkup": {
+        "examined_on": "20250610", "height_cm": "170.2", "weight_kg": "68.5", "waist_cm": "84.0", "bmi": "23.6",
+        "systolic_mmhg": "128", "diastolic_mmhg": "82", "hba1c_percent": "5.6", "ldl_mg_dl": "131",
+        "urine_protein": "-", "guidance": "2",
+    },
+}  # fmt: skip
+
+
+def clinical_csv(rows: list[dict[str, str]]) -> str:
+    """A clinical feed file: the header holds every column the rows use."""
+    used = list(dict.fromkeys(column for row in rows for column in row))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(used)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in used])
+    return buffer.getvalue()

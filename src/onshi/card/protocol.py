@@ -30,8 +30,11 @@ def auth_payload(
     facility_code: str,
     consent: Mapping[str, bool],
     surface: Mapping[str, str] | None,
+    context: str | None = None,
 ) -> bytes:
-    """The exact bytes the card signs (sorted keys, ASCII escapes: one form only)."""
+    """The exact bytes the card signs (sorted keys, ASCII escapes: one form only). `context`
+    (home_visit, house_call, online_care) is signed when the consent is not a counter visit's,
+    so a consent's duration is what the patient agreed to; counter payloads are unchanged."""
     document: dict[str, Any] = {
         "purpose": PURPOSE,
         "challenge": challenge,
@@ -39,6 +42,8 @@ def auth_payload(
         "consent": dict(consent),
         "surface": dict(surface) if surface is not None else None,
     }
+    if context is not None and context != "counter":
+        document["context"] = context
     return json.dumps(document, sort_keys=True, ensure_ascii=True, separators=(",", ":")).encode()
 
 

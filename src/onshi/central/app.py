@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.responses import Response
 
 from onshi import __version__
-from onshi.central import batches, card, confirmations, emergency, insurer, terminal
+from onshi.central import batches, card, clinical, confirmations, emergency, insurer, terminal
 from onshi.central.auth import AuthRefused
 from onshi.central.context import Central
 from onshi.central.responses import json_response, problem, technical_failure
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(card.router)
     app.include_router(terminal.router)
     app.include_router(emergency.router)
+    app.include_router(clinical.router)
 
     @app.exception_handler(AuthRefused)
     async def refused(_: Request, error: AuthRefused) -> Response:

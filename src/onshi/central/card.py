@@ -30,7 +30,7 @@ from onshi.central.context import Central
 from onshi.central.responses import json_response, wire_response
 from onshi.domain.actors import ActorKind
 from onshi.domain.card import CardProblem
-from onshi.domain.consent import ConsentChoices, ConsentItem
+from onshi.domain.consent import ConsentChoices, ConsentContext, ConsentItem
 from onshi.domain.dates import format_wire_datetime, now_jst
 from onshi.services.card_confirmation import CardConfirmation, CardRefused, confirm_by_card, issue_challenge
 from onshi.services.face_result import card_result_document, unverifiable_document
@@ -72,6 +72,10 @@ class CardConfirmationBody(BaseModel):
     signature: str = Field(max_length=2000, description="the card's signature, base64")
     consent: ConsentBody = Field(default_factory=ConsentBody)
     surface: SurfaceBody | None = None
+    context: Literal["counter", "home_visit", "house_call", "online_care"] = Field(
+        "counter",
+        description="同意の場面: 窓口 / 居宅同意取得型 / 往診 / オンライン診療等 (signed unless counter)",
+    )
 
 
 @router.post("/challenges", summary="カード認証用チャレンジの発行")
@@ -113,6 +117,7 @@ async def confirm(body: CardConfirmationBody, request: Request) -> Response:
         signature=_signature(body.signature),
         consent=body.consent.choices(),
         surface=body.surface.model_dump() if body.surface else None,
+        context=ConsentContext(body.context),
     )
     try:
         anchor = trust_anchor(central.settings.jlis_dir)

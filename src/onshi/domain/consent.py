@@ -81,3 +81,43 @@ def validate(choices: ConsentChoices, birthdate: date, on: date) -> None:
             f"特定健診等情報は{CHECKUP_MIN_AGE}歳以上の方のみ同意できます",
             f"checkup information can be consented to only from age {CHECKUP_MIN_AGE}",
         )
+
+
+class ConsentContext(StrEnum):
+    """Where the consent was given: it decides how long it lasts (domain.md §5)."""
+
+    COUNTER = "counter"  # 窓口 (the card reader at the facility): this visit, 24 h of viewing
+    ONLINE_CARE = "online_care"  # オンライン診療等: this use, 24 h of viewing
+    HOME_VISIT = (
+        "home_visit"  # 居宅同意取得型 (訪問診療・訪問看護・訪問薬剤管理): the continuing relationship
+    )
+    HOUSE_CALL = "house_call"  # 往診: this visit only, asked again every visit
+
+    @property
+    def label_ja(self) -> str:
+        return _CONTEXT_LABELS[self]
+
+
+_CONTEXT_LABELS = {
+    ConsentContext.COUNTER: "窓口（外来）",
+    ConsentContext.ONLINE_CARE: "オンライン診療等",
+    ConsentContext.HOME_VISIT: "訪問診療等（居宅同意取得型）",
+    ConsentContext.HOUSE_CALL: "往診",
+}
+
+
+def parse_items(values: Iterable[str], field: str = "items") -> frozenset[ConsentItem]:
+    """Item codes (surgery, treatment, …) as a set; an unknown code is an error, not ignored."""
+    items = set()
+    for value in values:
+        try:
+            items.add(ConsentItem(value.strip()))
+        except ValueError:
+            known = ", ".join(item.value for item in ConsentItem)
+            raise InvalidValue(
+                field,
+                Problem.UNKNOWN_CODE,
+                f"同意項目 {value!r} はありません（{known}）",
+                f"unknown consent item {value!r} (known: {known})",
+            ) from None
+    return frozenset(items)

@@ -7,6 +7,7 @@ against the era's first and last day.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -158,3 +159,20 @@ def age_on(birthdate: date, on: date) -> int:
     if (on.month, on.day) < (birthdate.month, birthdate.day):
         years -= 1
     return years
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (1/31 + 1 month = 2/28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    """The last day of the day's month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])

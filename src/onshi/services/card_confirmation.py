@@ -26,7 +26,7 @@ from onshi.domain.actors import Actor
 from onshi.domain.audit import AuditEvent, member_subject_key
 from onshi.domain.card import CardProblem, FormFactor, expires_soon, is_expired
 from onshi.domain.codes import Validity
-from onshi.domain.consent import ConsentChoices
+from onshi.domain.consent import ConsentChoices, ConsentContext
 from onshi.domain.consent import validate as validate_consent
 from onshi.domain.dates import JST, format_ja, now_jst
 from onshi.domain.eligibility import NumberQuery, Reason, Verdict, decide, successor_lookup, with_successors
@@ -34,6 +34,7 @@ from onshi.domain.errors import InvalidValue
 from onshi.domain.facility import FacilityCode
 from onshi.domain.qualification import MemberKey
 from onshi.services.card_linkage import CardRefusal, resolve_person
+from onshi.services.consents import record_grant
 from onshi.store import cards, facilities, qualifications, reference_numbers
 from onshi.store.audit import AuditLog
 from onshi.store.cards import CertificateRecord
@@ -60,6 +61,7 @@ class CardConfirmation:
     signature: bytes
     consent: ConsentChoices = field(default_factory=ConsentChoices)
     surface: Mapping[str, str] | None = None  # 券面事項, on a first registration only
+    context: ConsentContext = ConsentContext.COUNTER  # where the consent is given (signed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ class CardConfirmed:
     expires_soon: bool
     registered_now: bool
     reference_number: str | None
+    consent_grant_id: int | None = None  # the consent stored (none when nothing was agreed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +171,7 @@ async def _confirm(
     trace.subject = resolved.person
     verdict, reference = await _decide(db, actor, resolved.person, at.date())
     _check_consent(request.consent, verdict, at.date())
+    grant_id = await _record_consent(db, actor, request, verdict, at)
     return CardConfirmed(
         verdict=verdict,
         on=at.date(),
@@ -178,6 +182,7 @@ async def _confirm(
         expires_soon=expires_soon(presented.not_after, at),
         registered_now=resolved.registered_now,
         reference_number=reference,
+        consent_grant_id=grant_id,
     )
 
 
@@ -185,7 +190,9 @@ def _verified(
     anchor: x509.Certificate, actor: Actor, request: CardConfirmation, at: datetime
 ) -> certificates.PresentedCertificate:
     """The presented certificate, after its chain and the signature over what was sent."""
-    payload = auth_payload(request.challenge, actor.id, request.consent.as_flags(), request.surface)
+    payload = auth_payload(
+        request.challenge, actor.id, request.consent.as_flags(), request.surface, request.context.value
+    )
     try:
         presented = certificates.inspect(request.certificate_pem, anchor, at)
         certificates.verify_signature(presented, payload, request.signature)
@@ -222,6 +229,20 @@ async def _decide(db: Database, actor: Actor, person: MemberKey, on: date) -> tu
             verdict = with_successors(verdict, await qualifications.successors(conn, lookup))
         reference = await reference_numbers.lookup(conn, actor.id, person)
     return verdict, reference
+
+
+async def _record_consent(
+    db: Database, actor: Actor, request: CardConfirmation, verdict: Verdict, at: datetime
+) -> int | None:
+    """Store what the patient agreed to before the answer goes out. A home visit is stored
+    even with no item agreed: it starts the relationship that allows 再照会."""
+    subject = verdict.subject
+    agreed = request.consent.agreed
+    if subject is None or not (agreed or request.context is ConsentContext.HOME_VISIT):
+        return None
+    async with db.write() as conn:
+        grant = await record_grant(conn, actor, subject, request.context, agreed, at, "card")
+    return grant.id
 
 
 def _check_consent(choices: ConsentChoices, verdict: Verdict, on: date) -> None:

@@ -181,7 +181,13 @@ async def open_import(db: Database, actor: Actor, source: str) -> ImportReport:
 
 
 async def finish_import(
-    db: Database, audit: AuditLog, actor: Actor, report: ImportReport, status: str, source: str
+    db: Database,
+    audit: AuditLog,
+    actor: Actor,
+    report: ImportReport,
+    status: str,
+    source: str,
+    action: str = "insurer.import",
 ) -> None:
     """Close the import's record with its counts and audit it (also when it failed)."""
     async with db.write() as conn:
@@ -200,7 +206,7 @@ async def finish_import(
     await audit.record(
         AuditEvent(
             actor,
-            "insurer.import",
+            action,
             f"{status}:{report.loaded}/{report.total}",
             detail={"import_id": report.import_id, "source": source, "rejected": len(report.rejected)},
         )

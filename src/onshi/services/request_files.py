@@ -14,7 +14,7 @@ from onshi.domain.actors import Actor
 from onshi.domain.audit import AuditEvent
 from onshi.domain.codes import ConsentFlag
 from onshi.domain.dates import now_jst
-from onshi.services import bulk_files
+from onshi.services import bulk_files, medical_info_files
 from onshi.services.confirmation import (
     Confirmed,
     NumberConfirmation,
@@ -113,6 +113,8 @@ async def reference_number_registration(db: Database, audit: AuditLog, actor: Ac
 HANDLERS: dict[wire.MessageKind, Handler] = {
     wire.MessageKind.SINGLE_INQUIRY_REQUEST: single_inquiry,
     wire.MessageKind.REFERENCE_NUMBER_REQUEST: reference_number_registration,
+    wire.MessageKind.MEDICATION_INFO_REQUEST: medical_info_files.medication_request,
+    wire.MessageKind.CHECKUP_INFO_REQUEST: medical_info_files.checkup_request,
     **bulk_files.HANDLERS,
 }
 

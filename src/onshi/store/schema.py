@@ -26,6 +26,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -412,4 +413,128 @@ emergency_switches = Table(
         sqlite_where=text("switched_off_at IS NULL"),
         postgresql_where=text("switched_off_at IS NULL"),
     ),
+)
+
+# --- consent and clinical information (migration 0008) ---------------------------------------
+
+
+def _patient_columns() -> list[Column[object]]:
+    return [
+        Column("patient_key", Key(80), nullable=False),  # onshi.domain.consent_grants.patient_key
+        Column("occurred_on", Date, nullable=False),
+        Column("facility_code", Key(10), nullable=False),  # whose claim (or checkup) it is
+        Column("facility_name", Text, nullable=False),
+        Column("import_id", Id),
+    ]
+
+
+consent_grants = Table(
+    "consent_grants",
+    metadata,
+    # A consent as given. Never deleted; a withdrawal sets withdrawn_at once and is audited.
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("patient_key", Key(80), nullable=False),
+    Column("facility_code", Key(10), nullable=False),
+    Column("context", String(16), nullable=False),  # onshi.domain.consent.ConsentContext
+    Column("items", String(80), nullable=False),  # comma-separated ConsentItem values ('' for none)
+    Column("given_at", DateTime(timezone=True), nullable=False),
+    Column("first_visit", Date, nullable=False),
+    Column("channel", String(16), nullable=False),  # card_reader / home_web / online_care
+    # The card key the patient was confirmed with, for 再照会 by the stored numbers.
+    Column("insurer_number", Key(8), nullable=False),
+    Column("symbol", Key(20), nullable=False),
+    Column("number", Key(20), nullable=False),
+    Column("branch", Key(2), nullable=False),
+    Column("withdrawn_at", DateTime(timezone=True)),
+    Column("withdrawn_by", String(16)),  # patient / update
+    Index("ix_consent_grants_patient", "patient_key", "facility_code"),
+)
+
+clinical_medications = Table(
+    "clinical_medications",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    *_patient_columns(),
+    Column("drug_code", String(12), nullable=False),
+    Column("drug_name", Text, nullable=False),
+    Column("quantity", Numeric(12, 3), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("days", Integer, nullable=False),
+    Column("usage", Text, nullable=False),
+    # A claim resent by the insurer is the same record, not a second one.
+    Index(
+        "uq_clinical_medications_natural",
+        "patient_key",
+        "occurred_on",
+        "facility_code",
+        "drug_code",
+        "usage",
+        unique=True,
+    ),
+)
+
+clinical_procedures = Table(
+    "clinical_procedures",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    *_patient_columns(),
+    Column("kind", String(16), nullable=False),  # treatment / surgery
+    Column("code", String(12), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Index(
+        "uq_clinical_procedures_natural",
+        "patient_key",
+        "kind",
+        "occurred_on",
+        "facility_code",
+        "code",
+        unique=True,
+    ),
+    # Months with care by a facility (居宅同意取得型 continues while claims show them).
+    Index("ix_clinical_procedures_care", "facility_code", "patient_key", "occurred_on"),
+)
+
+CHECKUP_MEASUREMENTS = (
+    ("height_cm", Numeric(5, 1)),
+    ("weight_kg", Numeric(5, 1)),
+    ("waist_cm", Numeric(5, 1)),
+    ("bmi", Numeric(4, 1)),
+    ("systolic_mmhg", Integer),
+    ("diastolic_mmhg", Integer),
+    ("triglycerides_mg_dl", Integer),
+    ("hdl_mg_dl", Integer),
+    ("ldl_mg_dl", Integer),
+    ("hba1c_percent", Numeric(4, 1)),
+    ("glucose_mg_dl", Integer),
+    ("ast_u_l", Integer),
+    ("alt_u_l", Integer),
+    ("gamma_gt_u_l", Integer),
+    ("urine_glucose", String(4)),
+    ("urine_protein", String(4)),
+    ("guidance", String(1)),
+)
+
+clinical_checkups = Table(
+    "clinical_checkups",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    *_patient_columns(),
+    *(Column(name, kind) for name, kind in CHECKUP_MEASUREMENTS),
+    Index("uq_clinical_checkups_natural", "patient_key", "occurred_on", "facility_code", unique=True),
+)
+
+disaster_declarations = Table(
+    "disaster_declarations",
+    metadata,
+    # 災害時モード: declared by the operator for prefectures and a period; cancelled, never deleted.
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("prefectures", String(160), nullable=False),  # comma-separated 2-digit codes
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("declared_at", DateTime(timezone=True), nullable=False),
+    Column("declared_by", String(64), nullable=False),
+    Column("cancelled_at", DateTime(timezone=True)),
+    Column("cancelled_by", String(64)),
 )

@@ -194,3 +194,38 @@ REFERENCE_NUMBER_ERRORS: dict[str, ResultCode] = {
         "ONSP4002", 422, "該当する方が複数います。枝番を指定してください", "several people match"
     ),
 }
+
+# --- Clinical information (onshi.services.clinical, onshi.services.medical_info_files) and
+# 再照会. Keyed by onshi.domain.clinical_access.Refusal values, plus the file-only cases.
+
+CLINICAL_REFUSALS: dict[str, ResultCode] = {
+    "no_patient": ResultCode(
+        "ONSP5001", 404, "該当する患者の資格情報がありません", "no patient has these numbers"
+    ),
+    "ambiguous": ResultCode(
+        "ONSP5002", 422, "該当する方が複数います。枝番を指定してください", "several people match: give the branch number"
+    ),
+    "no_consent": ResultCode("ONSP5003", 403, "患者の同意がありません", "the patient has not consented"),
+    "item_not_consented": ResultCode(
+        "ONSP5004", 403, "この情報の提供には同意されていません", "the patient did not consent to this item"
+    ),
+    "expired": ResultCode(
+        "ONSP5005", 403, "同意の閲覧有効期限が過ぎています", "the consent's viewing window has ended"
+    ),
+    "withdrawn": ResultCode("ONSP5006", 403, "患者が同意を取り消しています", "the patient withdrew the consent"),
+    "under_40": ResultCode(
+        "ONSP5007", 403, "特定健診等情報は40歳以上の方のみ閲覧できます", "checkups are shown from age 40 only"
+    ),
+    "not_home_visit": ResultCode(
+        "ONSP5008", 403, "再照会は訪問診療等（居宅同意取得型）で資格確認した患者のみ可能です",
+        "re-inquiry needs a home-visit relationship",
+    ),
+    "relationship_lapsed": ResultCode(
+        "ONSP5009", 403, "継続的な訪問診療等の関係が確認できないため再照会できません",
+        "the home-visit relationship has lapsed",
+    ),
+    "pdf_not_supported": ResultCode(
+        "ONSP5010", 422, "PDF形式には対応していません。FileCategory 2 または 4（XML）で要求してください",
+        "PDF is not offered: ask for FileCategory 2 or 4 (XML)",
+    ),
+}  # fmt: skip

@@ -1,0 +1,255 @@
+"""Clinical-information feeds (docs/clinical-feed.md): medication, procedures and checkups as
+UTF-8 CSV with a header row, one record per row.
+
+Every row names its patient by card key and birth date (who they were on the insurer's
+record at the time); the import resolves that to the patient. A bad cell rejects its row
+with the line and every reason; the other rows load. Unknown columns are refused, so a
+misspelt column never silently drops data.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from onshi.domain.clinical import Checkup, GuidanceLevel, Medication, Procedure, RecordKind
+from onshi.domain.errors import InvalidValue, Problem
+from onshi.domain.facility import FacilityCode
+from onshi.domain.insurer import InsurerNumber
+from onshi.feeds import _cells
+from onshi.feeds._block import RejectedRow
+
+IDENTITY = ("insurer_number", "symbol", "number", "branch", "birthdate")
+SITE = ("facility_code", "facility_name")
+URINE = frozenset({"-", "±", "+", "2+", "3+", "4+"})
+
+
+class FeedFormatError(ValueError):
+    """The file as a whole cannot be read (header), as opposed to a bad row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who the record is about, as the row names them."""
+
+    insurer_number: InsurerNumber
+    symbol: str
+    number: str
+    branch: str | None
+    birthdate: date
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicalRow:
+    line: int
+    holder: Holder
+    record: Medication | Procedure | Checkup
+
+
+Cell = Callable[[str], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    parse: Cell
+    required: bool = False  # an optional column may also be left out of the header
+
+
+def _required(parse: Cell) -> Column:
+    return Column(parse, required=True)
+
+
+def _facility(raw: str) -> str:
+    return FacilityCode.parse(raw, "facility_code").digits
+
+
+def _code(width: int) -> Cell:
+    def parse(raw: str) -> str | None:
+        value = raw.strip()
+        if not value:
+            return None
+        if not value.isascii() or not value.isalnum() or len(value) > width:
+            raise InvalidValue(
+                "", Problem.BAD_FORMAT, f"英数字{width}桁以内です", f"up to {width} letters/digits"
+            )
+        return value
+
+    return parse
+
+
+def _decimal(low: str, high: str) -> Cell:
+    def parse(raw: str) -> Decimal | None:
+        value = raw.strip()
+        if not value:
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise InvalidValue("", Problem.BAD_FORMAT, "数値ではありません", "not a number") from None
+        if not (Decimal(low) <= number <= Decimal(high)):
+            raise InvalidValue(
+                "", Problem.INCONSISTENT, f"{low}〜{high}の範囲外です", f"outside {low}–{high}"
+            )
+        return number
+
+    return parse
+
+
+def _integer(low: int, high: int) -> Cell:
+    def parse(raw: str) -> int | None:
+        value = raw.strip()
+        if not value:
+            return None
+        if not value.isdigit():
+            raise InvalidValue("", Problem.BAD_FORMAT, "整数ではありません", "not a whole number")
+        if not (low <= int(value) <= high):
+            raise InvalidValue(
+                "", Problem.INCONSISTENT, f"{low}〜{high}の範囲外です", f"outside {low}–{high}"
+            )
+        return int(value)
+
+    return parse
+
+
+def _choice(allowed: frozenset[str]) -> Cell:
+    def parse(raw: str) -> str | None:
+        value = raw.strip().replace("－", "-").replace("＋", "+")
+        if not value:
+            return None
+        if value not in allowed:
+            shown = " ".join(sorted(allowed))
+            raise InvalidValue("", Problem.UNKNOWN_CODE, f"{shown} のいずれかです", f"one of {shown}")
+        return value
+
+    return parse
+
+
+_IDENTITY_CELLS: dict[str, Column] = {
+    "insurer_number": _required(_cells.insurer),
+    "symbol": Column(_cells.symbol),
+    "number": _required(_cells.number),
+    "branch": Column(_cells.branch),
+    "birthdate": _required(_cells.day),
+    "facility_code": _required(_facility),
+    "facility_name": _required(_cells.text),
+}
+MEDICATION_CELLS: dict[str, Column] = {
+    **_IDENTITY_CELLS,
+    "dispensed_on": _required(_cells.day),
+    "drug_code": _required(_code(12)),
+    "drug_name": _required(_cells.text),
+    "quantity": _required(_decimal("0.001", "99999")),
+    "unit": _required(_cells.text),
+    "days": _required(_integer(1, 365)),
+    "usage": Column(_cells.text),
+}
+PROCEDURE_CELLS: dict[str, Column] = {
+    **_IDENTITY_CELLS,
+    "kind": _required(_choice(frozenset({"treatment", "surgery"}))),
+    "performed_on": _required(_cells.day),
+    "code": _required(_code(12)),
+    "name": _required(_cells.text),
+    "quantity": Column(_integer(1, 999)),
+}
+CHECKUP_CELLS: dict[str, Column] = {
+    **_IDENTITY_CELLS,
+    "examined_on": _required(_cells.day),
+    "height_cm": Column(_decimal("50", "250")),
+    "weight_kg": Column(_decimal("10", "300")),
+    "waist_cm": Column(_decimal("30", "250")),
+    "bmi": Column(_decimal("5", "80")),
+    "systolic_mmhg": Column(_integer(50, 300)),
+    "diastolic_mmhg": Column(_integer(20, 200)),
+    "triglycerides_mg_dl": Column(_integer(1, 5000)),
+    "hdl_mg_dl": Column(_integer(1, 300)),
+    "ldl_mg_dl": Column(_integer(1, 1000)),
+    "hba1c_percent": Column(_decimal("2", "20")),
+    "glucose_mg_dl": Column(_integer(10, 1000)),
+    "ast_u_l": Column(_integer(1, 5000)),
+    "alt_u_l": Column(_integer(1, 5000)),
+    "gamma_gt_u_l": Column(_integer(1, 5000)),
+    "urine_glucose": Column(_choice(URINE)),
+    "urine_protein": Column(_choice(URINE)),
+    "guidance": Column(_choice(frozenset(level.value for level in GuidanceLevel))),
+}
+CELLS = {"medication": MEDICATION_CELLS, "procedure": PROCEDURE_CELLS, "checkup": CHECKUP_CELLS}
+FEEDS = tuple(CELLS)
+
+
+def read_header(feed: str, header: list[str]) -> list[str]:
+    columns = [name.strip().lower() for name in header]
+    known = CELLS[feed]
+    unknown = [name for name in columns if name not in known]
+    missing = [name for name, column in known.items() if column.required and name not in columns]
+    if unknown:
+        raise FeedFormatError(
+            f"unknown column(s) {', '.join(unknown)}; the {feed} feed has {', '.join(known)}"
+        )
+    if missing or len(set(columns)) != len(columns):
+        raise FeedFormatError(f"the {feed} feed needs the columns {', '.join(missing) or '(each once)'}")
+    return columns
+
+
+def parse_csv(feed: str, lines: Iterable[str]) -> Iterator[ClinicalRow | RejectedRow]:
+    if feed not in CELLS:
+        raise FeedFormatError(f"unknown feed {feed!r} (one of {', '.join(FEEDS)})")
+    reader = csv.reader(lines)
+    try:
+        columns = read_header(feed, next(reader))
+    except StopIteration:
+        raise FeedFormatError("the file is empty (a header row is required)") from None
+    for cells in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(columns):
+            error = InvalidValue(
+                "row", Problem.BAD_FORMAT, f"列数が{len(cells)}です（{len(columns)}列必要）",
+                f"{len(cells)} cells, {len(columns)} expected",
+            )  # fmt: skip
+            yield RejectedRow(line, (error,))
+            continue
+        yield parse_row(feed, line, dict(zip(columns, cells, strict=True)))
+
+
+def parse_row(feed: str, line: int, cells: Mapping[str, str]) -> ClinicalRow | RejectedRow:
+    values: dict[str, Any] = {}
+    errors: list[InvalidValue] = []
+    for name, column in CELLS[feed].items():
+        try:
+            values[name] = column.parse(cells.get(name, ""))
+        except InvalidValue as error:
+            errors.append(error.with_field(name))
+            continue
+        if values[name] is None and column.required:
+            errors.append(InvalidValue(name, Problem.REQUIRED, "必須項目です", "required"))
+    if errors:
+        return RejectedRow(line, tuple(errors))
+    holder = Holder(*(values[name] for name in IDENTITY))
+    holder = Holder(
+        holder.insurer_number, holder.symbol or "", holder.number, holder.branch, holder.birthdate
+    )
+    return ClinicalRow(line, holder, _record(feed, values))
+
+
+def _record(feed: str, v: dict[str, Any]) -> Medication | Procedure | Checkup:
+    site = (v["facility_code"], v["facility_name"])
+    if feed == "medication":
+        return Medication(
+            v["dispensed_on"], *site, v["drug_code"], v["drug_name"], v["quantity"], v["unit"], v["days"],
+            v["usage"] or "",
+        )  # fmt: skip
+    if feed == "procedure":
+        kind = RecordKind(v["kind"])
+        return Procedure(kind, v["performed_on"], *site, v["code"], v["name"], v["quantity"] or 1)
+    measurements = {
+        name: v[name] for name in CHECKUP_CELLS if name not in _IDENTITY_CELLS and name != "examined_on"
+    }
+    guidance = measurements.pop("guidance")
+    return Checkup(
+        v["examined_on"], *site, **measurements, guidance=GuidanceLevel(guidance) if guidance else None
+    )
