@@ -6,6 +6,7 @@ import typer
 
 from onshi.cli import (
     audit,
+    calc,
     card,
     confirm,
     db,
@@ -35,6 +36,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(card.app, name="card")
 app.add_typer(terminal.app, name="terminal")
 app.add_typer(desk.app, name="desk")
+app.add_typer(calc.app, name="calc")
 app.command("seed")(seed.seed)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
