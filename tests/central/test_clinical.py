@@ -228,3 +228,44 @@ def test_home_visit_relationship_continues_while_claims_show_care(live: tuple[Li
     upload(central, operator, "procedure", visits)
     assert reinquire(central, nursing).status_code == 200
     assert search(central, nursing, "treatment").json()["total"] == 2
+
+
+def test_access_log_shows_every_access_about_the_patient(
+    live: tuple[LiveCentral, Path], tmp_path: Path
+) -> None:
+    from onshi.services.access_log import accesses
+    from onshi.store import qualifications
+
+    central, jlis = live
+    clinic = facility_key(central, CLINIC, smartphone=False)
+    operator = central.key(ActorKind.OPERATOR, "ops")
+    issue(central.database_url, jlis, tmp_path / "card.json", holder=HOLDER)
+    card = unlocked(tmp_path / "card.json")
+    assert (
+        confirm_card(central, clinic, CLINIC, card, {ConsentItem.TREATMENT}, register=True).status_code == 200
+    )
+    search(central, clinic, "medication")
+    search(central, clinic, "surgery")
+    with central.client(clinic) as client:
+        client.post("/api/v1/confirmations", json=NUMBERS).raise_for_status()
+    with central.client(operator) as client:
+        client.post("/api/v1/operator/disasters", json={
+            "prefectures": ["13"], "starts_on": TODAY.isoformat(), "ends_on": TODAY.isoformat(), "reason": "水害",
+        }).raise_for_status()  # fmt: skip
+    pharmacy = facility_key(central, PHARMACY, smartphone=False)
+    search(central, pharmacy, "medication")
+
+    async def log(db: Database) -> list[tuple[str, str, str, str | None, bool]]:
+        async with db.read() as conn:
+            (person,) = await qualifications.family(conn, HOLDER.insurer_number, HOLDER.symbol, HOLDER.number)
+        return [
+            (a.actor_id, a.action, a.outcome, a.actor_name, a.override) for a in await accesses(db, person)
+        ]
+
+    entries = run(central.database_url, log)
+    assert entries[0] == (PHARMACY, "clinical.view", "override:disaster", "テスト", True)
+    assert (CLINIC, "confirm.numbers", "validity:1", "テスト", False) in entries
+    assert (CLINIC, "clinical.view", "refused:item_not_consented", "テスト", False) in entries
+    assert (CLINIC, "clinical.view", "shown", "テスト", False) in entries
+    actions = {entry[1] for entry in entries}
+    assert {"card.link", "card.confirm", "consent.grant"} <= actions

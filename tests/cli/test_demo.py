@@ -124,6 +124,17 @@ def _check_reader(text: str, tmp_path: Path) -> None:
     data = _read_moving(files[0], terminal / "trash")
     document = wire.parse(data, wire.MessageKind.SINGLE_INQUIRY_RESULT, lenient=True).document
     assert document["MessageBody"]["QualificationValidity"] == "1"
+    _check_clinical(text)
+
+
+def _check_clinical(text: str) -> None:
+    """After the reader's consent (--consent all), the printed clinical view shows the demo records."""
+    curl = re.search(r"^  curl (.*/api/v1/clinical/medication/search)$", text, re.MULTILINE)
+    assert curl, text
+    headers, body, url = _curl(shlex.split(curl.group(1)))
+    page = httpx.post(url, content=body.encode(), headers=headers).json()
+    assert page["basis"] == "consent" and page["total"] == 12, page
+    assert page["records"][0]["drug_name"].startswith(("アムロジピン", "メトホルミン"))
 
 
 def _read_moving(path: Path, trash: Path) -> bytes:

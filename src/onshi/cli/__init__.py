@@ -8,6 +8,7 @@ from onshi.cli import (
     audit,
     calc,
     card,
+    clinical,
     confirm,
     db,
     demo,
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(insurer.app, name="insurer")
+app.add_typer(clinical.app, name="clinical")
 app.add_typer(facility.app, name="facility")
 app.add_typer(operator.app, name="operator")
 app.add_typer(audit.app, name="audit")

@@ -64,7 +64,7 @@ def demo(
     instructions = (
         _instructions(base, key, found)
         + _terminal_instructions(directory, terminal)
-        + _reader_instructions(directory, base, key, card)
+        + _reader_instructions(directory, base, key, card, found)
         + _desk_instructions(port + DESK_PORT_OFFSET)
     )
     (directory / "demo.txt").write_text(instructions + "\n", encoding="utf-8")
@@ -198,9 +198,13 @@ async def _prepare_card(settings: Settings, directory: Path, found: list[Example
     return path if issued else None
 
 
-def _reader_instructions(directory: Path, base: str, key: str, card: Path | None) -> str:
-    if card is None:
+def _reader_instructions(
+    directory: Path, base: str, key: str, card: Path | None, found: list[Example]
+) -> str:
+    valid = [example for example in found if example.expected == "1"]
+    if card is None or not valid:
         return ""
+    numbers = _body(valid[0])
     terminal = directory / "terminal"
     command = [
         ".venv/bin/onshi", "reader", "--card", str(card), "--root", str(terminal),
@@ -211,6 +215,10 @@ def _reader_instructions(directory: Path, base: str, key: str, card: Path | None
         f"  {shlex.join(command)}",
         f"  (non-interactive: add --pin {DEMO_PIN} --consent all --register); the result appears in {terminal / 'face'}",
         "  and at once on the desk below, which keeps the file in trash/ once read",
+        "With the patient's consent (診療情報および薬剤情報, given at the reader), the clinic may view medication",
+        "for 24 hours (refused with 403 no_consent before; every view is audited):",
+        f"  curl -s -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' "
+        f"-d {shlex.quote(json.dumps(numbers, ensure_ascii=False))} {base}/api/v1/clinical/medication/search",
         "",
     ]
     return "\n".join(lines)

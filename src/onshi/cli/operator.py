@@ -1,4 +1,5 @@
-"""Operator (支払基金・国保中央会): API keys and the emergency function (緊急時資格確認機能)."""
+"""Operator (支払基金・国保中央会): API keys, the emergency function (緊急時資格確認機能) and
+災害時モード declarations."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from datetime import datetime
 import typer
 from rich.table import Table
 
-from onshi.cli._common import console, fail, operator_actor, run
+from onshi.cli._common import console, fail, operator_actor, parse_or_fail, run
 from onshi.domain.actors import ActorKind
-from onshi.domain.dates import JST
+from onshi.domain.dates import JST, parse_flexible_date
+from onshi.domain.disaster import DisasterDeclaration
 from onshi.domain.emergency import Scope, Switch
 from onshi.domain.errors import InvalidValue
-from onshi.services import emergency
+from onshi.domain.prefectures import prefecture
+from onshi.services import disasters, emergency
 from onshi.store import apikeys
 from onshi.store.database import Database
 
@@ -121,3 +124,61 @@ def emergency_list(
             _when(s.switched_off_at), s.switched_off_by or "",
         )  # fmt: skip
     console.print(table)
+
+
+disaster_app = typer.Typer(
+    help="災害時モード: facilities in the prefectures may view medication and treatment without the card.",
+    no_args_is_help=True,
+)
+app.add_typer(disaster_app, name="disaster")
+
+
+@disaster_app.command("declare")
+def disaster_declare(
+    prefecture: list[str] = typer.Option(
+        ..., "--prefecture", help="都道府県番号 (2 digits); repeat for several"
+    ),
+    starts_on: str = typer.Option(..., "--from", help="first day, YYYY-MM-DD"),
+    ends_on: str = typer.Option(..., "--to", help="last day (inclusive), YYYY-MM-DD"),
+    reason: str = typer.Option(..., help="理由 (kept in the audit and shown in the list)"),
+) -> None:
+    """Declare a disaster: each view under it is an override the patient sees in their log."""
+    start = parse_or_fail(lambda: parse_flexible_date(starts_on, "from"))
+    end = parse_or_fail(lambda: parse_flexible_date(ends_on, "to"))
+
+    async def work(database: Database) -> DisasterDeclaration:
+        return await disasters.declare(database, operator_actor(), prefecture, start, end, reason)
+
+    declared = parse_or_fail(lambda: run(work))
+    console.print(f"災害時モード #{declared.id}: {_disaster_line(declared)}", highlight=False)
+
+
+@disaster_app.command("cancel")
+def disaster_cancel(declaration_id: int = typer.Argument(..., help="the number (#) from `list`")) -> None:
+    """End a declaration now."""
+
+    async def work(database: Database) -> DisasterDeclaration | None:
+        return await disasters.cancel(database, operator_actor(), declaration_id)
+
+    found = run(work)
+    if found is None:
+        fail(f"no declaration #{declaration_id}")
+        return
+    console.print(f"災害時モード #{found.id} ended at {_when(found.cancelled_at)}", highlight=False)
+
+
+@disaster_app.command("list")
+def disaster_list() -> None:
+    """Every declaration, newest first."""
+    found = run(disasters.listing)
+    if not found:
+        console.print("災害時モードの宣言はありません (none)")
+        return
+    for declaration in found:
+        console.print(f"#{declaration.id} {_disaster_line(declaration)}", highlight=False)
+
+
+def _disaster_line(d: DisasterDeclaration) -> str:
+    names = "・".join(prefecture(code).name_ja for code in sorted(d.prefectures))
+    ended = f" (ended {_when(d.cancelled_at)})" if d.cancelled_at else ""
+    return f"{names} {d.starts_on}〜{d.ends_on} 理由: {d.reason}{ended}"

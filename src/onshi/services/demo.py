@@ -12,12 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi import wire
 from onshi.domain.actors import Actor, ActorKind, Channel
-from onshi.domain.dates import format_wire_date
+from onshi.domain.dates import format_wire_date, today_jst
 from onshi.domain.facility import Facility, FacilityCode, FacilityType
 from onshi.domain.insurer import InsurerNumber
 from onshi.domain.linkage import CardSurface
 from onshi.domain.qualification import MemberKey
 from onshi.services import card_issuance
+from onshi.services.demo_clinical import seed_demo_clinical
 from onshi.store import apikeys, facilities
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
@@ -161,4 +162,5 @@ async def issue_demo_card(db: Database, audit: AuditLog, jlis_dir: Path, out: Pa
     surface = CardSurface(record.name, record.name_kana, record.birthdate, record.sex1, record.address)
     actor = Actor(ActorKind.OPERATOR, "demo", Channel.CLI)
     await card_issuance.issue_card(db, audit, actor, jlis_dir, out, surface, DEMO_PIN, holder=people[0])
+    await seed_demo_clinical(db, record, today_jst())
     return True

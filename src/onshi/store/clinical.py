@@ -108,9 +108,13 @@ def _record(kind: RecordKind, row: Any) -> ClinicalRecord:
 
 async def care_months(conn: AsyncConnection, facility_code: str, patient: str, since: date) -> list[date]:
     """Months (their first days) in which the facility's claims show care for the patient."""
-    query = select(clinical_procedures.c.occurred_on).distinct().where(
-        clinical_procedures.c.facility_code == facility_code,
-        clinical_procedures.c.patient_key == patient,
-        clinical_procedures.c.occurred_on >= since,
+    query = (
+        select(clinical_procedures.c.occurred_on)
+        .distinct()
+        .where(
+            clinical_procedures.c.facility_code == facility_code,
+            clinical_procedures.c.patient_key == patient,
+            clinical_procedures.c.occurred_on >= since,
+        )
     )
     return sorted({month_start(day) for day in (await conn.execute(query)).scalars()})

@@ -1,0 +1,57 @@
+"""`onshi clinical import FEED FILE`: medication, procedure (treatment and surgery) and checkup
+records from insurers' claims and checkup data (docs/clinical-feed.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import orjson
+import typer
+
+from onshi.cli._common import console, fail, operator_actor, run
+from onshi.feeds.clinical_csv import FEEDS, FeedFormatError
+from onshi.feeds.text import NotUtf8, open_feed
+from onshi.services.clinical_import import import_clinical
+from onshi.services.insurer_import import ImportReport
+from onshi.store.audit import DirectAuditLog
+from onshi.store.database import Database
+
+app = typer.Typer(help="Clinical information (薬剤・診療・手術・特定健診): feeds.", no_args_is_help=True)
+
+
+@app.command("import")
+def import_command(
+    feed: str = typer.Argument(..., help=f"which feed: {' / '.join(FEEDS)} (docs/clinical-feed.md)"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="UTF-8 CSV with a header row"),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+) -> None:
+    """Load clinical records. Bad rows (and rows naming no insured person) are reported with
+    their line and reasons and the rest load; exits with status 1 when any row was rejected."""
+    if feed not in FEEDS:
+        fail(f"unknown feed {feed!r}: one of {', '.join(FEEDS)}")
+
+    async def work(database: Database) -> ImportReport:
+        with open_feed(file) as lines:
+            return await import_clinical(
+                database, DirectAuditLog(database.engine), feed, lines, operator_actor(), str(file)
+            )
+
+    try:
+        report = run(work)
+    except (FeedFormatError, NotUtf8) as error:
+        fail(f"{file}: {error}")
+        return
+    if as_json:
+        sys.stdout.write(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        for row in report.rejected:
+            console.print(
+                f"[red]line {row.line}[/]: {row.reason_en}  [dim]({row.reason_ja})[/]", highlight=False
+            )
+        console.print(
+            f"{feed} import {report.import_id}: {report.total} rows, {report.loaded} loaded, "
+            f"{report.unchanged} already stored, {len(report.rejected)} rejected"
+        )
+    if report.rejected:
+        raise typer.Exit(1)
