@@ -24,10 +24,10 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from onshi.domain.dates import age_on, format_ja
+from onshi.domain.dates import add_months, age_on, format_ja, month_end
 from onshi.domain.errors import InvalidValue, Problem
 from onshi.domain.facility import FacilityType
-from onshi.domain.portal.values import Note, add_months, end_of_month, shift_month
+from onshi.domain.portal.values import Note, shift_month
 
 # "遅くとも義務化の6か月後の月末まで": counted with the obligation's month as the first, so an
 # obligation from 2023-04-01 ends with 2023-09-30 and one from 2024-12-02 with 2025-05-31.
@@ -157,12 +157,12 @@ def regime_for(facility_type: FacilityType, obligation: Obligation) -> Regime:
 
 def latest_end(regime: Regime) -> date:
     """遅くとも義務化の6か月後の月末."""
-    return end_of_month(shift_month(regime.obligation_date, LATEST_MONTHS - 1))
+    return month_end(shift_month(regime.obligation_date, LATEST_MONTHS - 1))
 
 
 def contract_cutoff(regime: Regime) -> date:
     """義務化の2か月前の月末: the last day a vendor contract counts for システム整備中."""
-    return end_of_month(shift_month(regime.obligation_date, -CONTRACT_MONTHS_BEFORE))
+    return month_end(shift_month(regime.obligation_date, -CONTRACT_MONTHS_BEFORE))
 
 
 def legal_age(birthdate: date, on: date) -> int:

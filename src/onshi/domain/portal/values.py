@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from onshi.domain.dates import parse_wire_month
+from onshi.domain.dates import add_months, month_start, parse_wire_month
 from onshi.domain.errors import InvalidValue, Problem
 
 
@@ -60,18 +59,7 @@ def format_month(month: date) -> str:
 
 def shift_month(day: date, months: int) -> date:
     """The first day of the month `months` after the day's month (negative: before)."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def end_of_month(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's end (8/31 + 6 months = 2/28)."""
-    first = shift_month(day, months)
-    return first.replace(day=min(day.day, end_of_month(first).day))
+    return month_start(add_months(day, months))
 
 
 def months_between(first: date, last: date) -> tuple[date, ...]:
