@@ -81,16 +81,16 @@ def _code(width: int) -> Cell:
     return parse
 
 
-def _decimal(low: str, high: str) -> Cell:
-    def parse(raw: str) -> Decimal | None:
+def _number(convert: Callable[[str], Any], low: Any, high: Any, what_ja: str, what_en: str) -> Cell:
+    def parse(raw: str) -> Any:
         value = raw.strip()
         if not value:
             return None
         try:
-            number = Decimal(value)
-        except InvalidOperation:
-            raise InvalidValue("", Problem.BAD_FORMAT, "数値ではありません", "not a number") from None
-        if not (Decimal(low) <= number <= Decimal(high)):
+            number = convert(value)
+        except (InvalidOperation, ValueError):
+            raise InvalidValue("", Problem.BAD_FORMAT, f"{what_ja}ではありません", f"not {what_en}") from None
+        if not (low <= number <= high):
             raise InvalidValue(
                 "", Problem.INCONSISTENT, f"{low}〜{high}の範囲外です", f"outside {low}–{high}"
             )
@@ -99,20 +99,18 @@ def _decimal(low: str, high: str) -> Cell:
     return parse
 
 
-def _integer(low: int, high: int) -> Cell:
-    def parse(raw: str) -> int | None:
-        value = raw.strip()
-        if not value:
-            return None
-        if not value.isdigit():
-            raise InvalidValue("", Problem.BAD_FORMAT, "整数ではありません", "not a whole number")
-        if not (low <= int(value) <= high):
-            raise InvalidValue(
-                "", Problem.INCONSISTENT, f"{low}〜{high}の範囲外です", f"outside {low}–{high}"
-            )
-        return int(value)
+def _decimal(low: str, high: str) -> Cell:
+    return _number(Decimal, Decimal(low), Decimal(high), "数値", "a number")
 
-    return parse
+
+def _integer(low: int, high: int) -> Cell:
+    return _number(_whole, low, high, "整数", "a whole number")
+
+
+def _whole(text: str) -> int:
+    if not text.isdigit():
+        raise ValueError(text)
+    return int(text)
 
 
 def _choice(allowed: frozenset[str]) -> Cell:

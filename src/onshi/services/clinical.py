@@ -64,11 +64,16 @@ class ClinicalRefused:
 
     @property
     def message_ja(self) -> str:
-        if self.errors:
-            return "; ".join(f"{e.field}: {e.message_ja}" for e in self.errors)
-        if self.refusal is None:
-            return "該当する患者の資格情報がありません（番号と生年月日を確認してください）"
-        return self.refusal.message_ja
+        return refusal_message(self.refusal, self.errors)
+
+
+def refusal_message(refusal: Refusal | None, errors: tuple[InvalidValue, ...]) -> str:
+    """What staff read when nothing is shown: the bad keys, no such patient, or the refusal."""
+    if errors:
+        return "; ".join(f"{e.field}: {e.message_ja}" for e in errors)
+    if refusal is None:
+        return "該当する患者の資格情報がありません（番号と生年月日を確認してください）"
+    return refusal.message_ja
 
 
 async def find_patient(db: Database, query: NumberQuery) -> Qualification | None:

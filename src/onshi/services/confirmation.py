@@ -150,13 +150,20 @@ async def confirm_by_numbers(
     except InputErrors as rejected:
         await audit.record(rejection_event(actor, request, rejected.errors, processed_at, ACTION))
         return InputRejected(rejected.errors, processed_at)
+    verdict = await decide_query(db, query)
+    await audit.record(verdict_event(actor, query, verdict, processed_at, ACTION))
+    return Confirmed(query, verdict, processed_at, processed_at if request.limit_consent else None)
+
+
+async def decide_query(db: Database, query: NumberQuery) -> Verdict:
+    """The domain's verdict on the card number's periods, with the person's newer
+    qualifications (under any numbers) when theirs was lost."""
     async with db.read() as conn:
         family = await store.family(conn, query.insurer_number, query.symbol, query.number)
         verdict = decide(query, family)
         if lookup := successor_lookup(verdict):
             verdict = with_successors(verdict, await store.successors(conn, lookup))
-    await audit.record(verdict_event(actor, query, verdict, processed_at, ACTION))
-    return Confirmed(query, verdict, processed_at, processed_at if request.limit_consent else None)
+    return verdict
 
 
 def search_echo(request: NumberConfirmation) -> dict[str, Any]:

@@ -16,12 +16,11 @@ from onshi.domain.actors import Actor
 from onshi.domain.audit import AuditEvent, member_subject_key, subject_key
 from onshi.domain.clinical_access import AccessRefused, Refusal, authorise_reinquiry
 from onshi.domain.dates import now_jst
-from onshi.domain.eligibility import decide, successor_lookup, with_successors
 from onshi.domain.errors import InvalidValue
-from onshi.services.clinical import care_months_for, find_patient, grants_first_visit
-from onshi.services.confirmation import Confirmed, InputErrors, NumberConfirmation, build_query
+from onshi.services.clinical import care_months_for, find_patient, grants_first_visit, refusal_message
+from onshi.services.confirmation import Confirmed, InputErrors, NumberConfirmation, build_query, decide_query
 from onshi.services.consents import patient_of
-from onshi.store import consents, qualifications
+from onshi.store import consents
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
 
@@ -36,11 +35,7 @@ class ReinquiryRefused:
 
     @property
     def message_ja(self) -> str:
-        if self.errors:
-            return "; ".join(f"{e.field}: {e.message_ja}" for e in self.errors)
-        if self.refusal is None:
-            return "該当する患者の資格情報がありません（番号と生年月日を確認してください）"
-        return self.refusal.message_ja
+        return refusal_message(self.refusal, self.errors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +80,7 @@ async def reinquire(
             AuditEvent(actor, ACTION, f"refused:{refused.refusal.value}", subject, occurred_at=at)
         )
         return ReinquiryRefused(refused.refusal, at)
-    async with db.read() as conn:
-        family = await qualifications.family(conn, query.insurer_number, query.symbol, query.number)
-        verdict = decide(query, family)
-        if lookup := successor_lookup(verdict):
-            verdict = with_successors(verdict, await qualifications.successors(conn, lookup))
+    verdict = await decide_query(db, query)
     detail = {"grant_id": grant.id}
     await audit.record(AuditEvent(actor, ACTION, f"validity:{verdict.validity.value}", subject, detail, at))
     return Reinquired(Confirmed(query, verdict, at, None), grant.id)
