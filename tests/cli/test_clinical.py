@@ -48,3 +48,30 @@ def test_disaster_declare_list_cancel(onshi: Cli) -> None:
     assert onshi("operator", "disaster", "cancel", "9", check=False).returncode == 1
     trail = onshi("audit", "tail").stdout
     assert "disaster.declare" in trail and "disaster.cancel" in trail
+
+
+def test_purge_deletes_only_what_is_older_than_the_system_keeps(onshi: Cli, tmp_path: Path) -> None:
+    from onshi.domain.dates import add_months, today_jst
+
+    people = tmp_path / "people.csv"
+    people.write_text("".join(feed_lines([feed_row()])), encoding="utf-8")
+    onshi("insurer", "import", str(people))
+    today = today_jst()
+
+    def ago(months: int) -> str:
+        return add_months(today, -months).strftime("%Y%m%d")
+
+    feeds = {
+        "medication": [clinical_row("medication", dispensed_on=ago(37)), clinical_row("medication", dispensed_on=ago(35))],
+        "procedure": [clinical_row("procedure", kind="surgery", performed_on=ago(50), code="1"),
+                      clinical_row("procedure", kind="treatment", performed_on=ago(50), code="2")],
+        "checkup": [clinical_row("checkup", examined_on=ago(61)), clinical_row("checkup", examined_on=ago(59))],
+    }  # fmt: skip
+    for feed, rows in feeds.items():
+        path = tmp_path / f"{feed}.csv"
+        path.write_text(clinical_csv(rows), encoding="utf-8")
+        onshi("clinical", "import", feed, str(path))
+    purged = onshi("clinical", "purge").stdout
+    assert "medication 1, treatment 1, surgery 0, checkup 1" in purged
+    assert "medication 0, treatment 0, surgery 0, checkup 0" in onshi("clinical", "purge").stdout
+    assert "clinical.purge" in onshi("audit", "tail").stdout

@@ -10,9 +10,10 @@ import orjson
 import typer
 
 from onshi.cli._common import console, fail, operator_actor, run
+from onshi.domain.dates import today_jst
 from onshi.feeds.clinical_csv import FEEDS, FeedFormatError
 from onshi.feeds.text import NotUtf8, open_feed
-from onshi.services.clinical_import import import_clinical
+from onshi.services.clinical_import import import_clinical, purge_expired
 from onshi.services.insurer_import import ImportReport
 from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
@@ -55,3 +56,17 @@ def import_command(
         )
     if report.rejected:
         raise typer.Exit(1)
+
+
+@app.command("purge")
+def purge_command() -> None:
+    """Delete records older than the system keeps them (medication and treatment 3 years,
+    surgery and checkups 5 years); run daily. Audited with the counts."""
+
+    async def work(database: Database) -> dict[str, int]:
+        return await purge_expired(database, DirectAuditLog(database.engine), operator_actor(), today_jst())
+
+    removed = run(work)
+    console.print(
+        "removed: " + ", ".join(f"{kind} {count}" for kind, count in removed.items()), highlight=False
+    )

@@ -9,13 +9,15 @@ same file loaded twice adds nothing the second time.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from datetime import date
 from itertools import islice
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.domain.actors import Actor
-from onshi.domain.clinical import ClinicalRecord
+from onshi.domain.audit import AuditEvent
+from onshi.domain.clinical import ClinicalRecord, RecordKind
 from onshi.domain.errors import InvalidValue, Problem
 from onshi.feeds._block import RejectedRow
 from onshi.feeds.clinical_csv import ClinicalRow, Holder, parse_csv
@@ -124,3 +126,19 @@ def _not_yours(holder: Holder) -> InvalidValue:
         "insurer_number", Problem.INCONSISTENT,
         f"保険者番号 {digits} のデータは登録できません", f"this caller may not load data for insurer {digits}",
     )  # fmt: skip
+
+
+PURGE_ACTION = "clinical.purge"
+
+
+async def purge_expired(db: Database, audit: AuditLog, actor: Actor, today: date) -> dict[str, int]:
+    """Delete what is older than the system keeps (medication and treatment 3 years, surgery
+    and checkups 5 years), with an audit record of how much went."""
+    async with db.write() as conn:
+        removed = await clinical.purge(conn, today)
+    detail = {
+        "before": {kind.value: kind.earliest_shown(today).isoformat() for kind in RecordKind},
+        **removed,
+    }
+    await audit.record(AuditEvent(actor, PURGE_ACTION, f"removed:{sum(removed.values())}", detail=detail))
+    return removed

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.domain.clinical import Checkup, ClinicalRecord, GuidanceLevel, Medication, Procedure, RecordKind
@@ -118,3 +118,16 @@ async def care_months(conn: AsyncConnection, facility_code: str, patient: str, s
         )
     )
     return sorted({month_start(day) for day in (await conn.execute(query)).scalars()})
+
+
+async def purge(conn: AsyncConnection, today: date) -> dict[str, int]:
+    """Delete records older than the system keeps them (RecordKind.depth_years); how many of
+    each kind went."""
+    removed: dict[str, int] = {}
+    for kind in RecordKind:
+        table = _table(kind)
+        statement = delete(table).where(table.c.occurred_on < kind.earliest_shown(today))
+        if table is clinical_procedures:
+            statement = statement.where(table.c.kind == kind.value)
+        removed[kind.value] = (await conn.execute(statement)).rowcount
+    return removed
