@@ -71,7 +71,7 @@ def download_request(reception_number: str) -> bytes:
 
 
 def start_workers(url: str, processes: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ONSHI_DATABASE_URL": url}
+    env = {**os.environ, "ONSHI_DATABASE_URL": url, "ONSHI_RATE_LIMIT": "0"}
     onshi = Path(sys.executable).with_name("onshi")
     command = [str(onshi), "worker", "--processes", str(processes)]
     return subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL)

@@ -75,7 +75,7 @@ async def prepare(url: str, persons: int, sample: int) -> tuple[str, Path]:
 
 
 def serve(url: str, workers: int, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ONSHI_DATABASE_URL": url, "ONSHI_DB_POOL_SIZE": "4"}
+    env = {**os.environ, "ONSHI_DATABASE_URL": url, "ONSHI_DB_POOL_SIZE": "4", "ONSHI_RATE_LIMIT": "0"}
     onshi = Path(sys.executable).with_name("onshi")
     process = subprocess.Popen(
         [str(onshi), "serve", "--port", str(port), "--workers", str(workers)], env=env, start_new_session=True

@@ -6,6 +6,8 @@ ONSHI_DB_POOL_SIZE  connections per server worker process (default 8).
 ONSHI_PKI_DIR       where central keeps its certificate authorities: the facility CA that
                     issues terminals' client certificates (mutual TLS) and the emulated
                     J-LIS CA of My Number Cards; default ./pki. Private keys stay here.
+ONSHI_RATE_LIMIT    requests per second per caller (facility, insurer or operator key) in each
+                    server worker; default 100, burst twice that; 0 turns limits off (benchmarks).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Settings:
     database_url: str
     pool_size: int
     pki_dir: Path = field(default=Path("pki"))
+    rate_limit_per_second: float = 100.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -29,6 +32,7 @@ class Settings:
             database_url=os.environ.get("ONSHI_DATABASE_URL") or DEFAULT_DATABASE_URL,
             pool_size=int(os.environ.get("ONSHI_DB_POOL_SIZE", "8")),
             pki_dir=Path(os.environ.get("ONSHI_PKI_DIR") or "pki"),
+            rate_limit_per_second=float(os.environ.get("ONSHI_RATE_LIMIT", "100")),
         )
 
     @property

@@ -45,8 +45,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(AuthRefused)
     async def refused(_: Request, error: AuthRefused) -> Response:
-        headers = {"WWW-Authenticate": 'Bearer realm="onshi"'} if error.refusal.status == 401 else None
-        return problem(error.refusal.status, error.refusal.code, error.refusal.message, headers)
+        headers = dict(error.headers)
+        if error.refusal.status == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="onshi"'
+        return problem(error.refusal.status, error.refusal.code, error.refusal.message, headers or None)
 
     @app.exception_handler(DBAPIError)
     @app.exception_handler(OSError)

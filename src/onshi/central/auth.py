@@ -11,6 +11,7 @@ confirmation.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -33,9 +34,10 @@ class Refusal:
 
 
 class AuthRefused(Exception):
-    def __init__(self, refusal: Refusal) -> None:
+    def __init__(self, refusal: Refusal, headers: dict[str, str] | None = None) -> None:
         super().__init__(refusal.message)
         self.refusal = refusal
+        self.headers = headers or {}
 
 
 MISSING = Refusal(401, "missing_key", "APIキーが必要です（Authorization: Bearer <key>）")
@@ -46,6 +48,9 @@ FACILITY_UNKNOWN = Refusal(403, "facility_unknown", "医療機関等が登録さ
 FACILITY_SUSPENDED = Refusal(403, "facility_suspended", "医療機関等の利用が停止されています")
 CERTIFICATE_UNKNOWN = Refusal(401, "unknown_certificate", "この電子証明書は発行記録がありません")
 CERTIFICATE_REVOKED = Refusal(401, "revoked_certificate", "この電子証明書は失効しています")
+RATE_LIMITED = Refusal(
+    429, "rate_limited", "要求が多すぎます。しばらく待ってから再度お試しください（Retry-After 秒後）"
+)
 CERTIFICATE_EXPIRED = Refusal(401, "expired_certificate", "この電子証明書は有効期間外です。更新してください")
 
 
@@ -60,7 +65,23 @@ async def authenticate(
     central: Central, request: Request, allowed: frozenset[ActorKind], action: str | None
 ) -> Actor:
     """The actor behind the request's key, or AuthRefused. `action` names the audited action
-    (confirmations), None for calls whose refusals need not be audited."""
+    (confirmations), None for calls whose refusals need not be audited. A caller over its
+    rate limit is refused with 429 (onshi.central.ratelimit)."""
+    actor = await _identify(central, request, allowed, action)
+    throttled = central.limiter.take(f"{actor.kind.value}:{actor.id}")
+    if throttled is not None:
+        retry = str(max(1, math.ceil(throttled.retry_after)))
+        if throttled.audit:
+            detail = {"refused_since_last_record": throttled.refused_since_audit, "retry_after": retry}
+            event = AuditEvent(actor, action or "api.call", f"refused:{RATE_LIMITED.code}", detail=detail)
+            await central.audit.record(event)
+        raise AuthRefused(RATE_LIMITED, {"Retry-After": retry})
+    return actor
+
+
+async def _identify(
+    central: Central, request: Request, allowed: frozenset[ActorKind], action: str | None
+) -> Actor:
     der = client_certificate_der(request)
     if der is not None:
         return await _certificate_actor(central, der, allowed, action)

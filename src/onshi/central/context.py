@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from onshi.central.ratelimit import RateLimiter
 from onshi.config import Settings
 from onshi.store.audit import GroupCommitAuditLog
 from onshi.store.database import Database
@@ -14,11 +15,13 @@ class Central:
     settings: Settings
     db: Database
     audit: GroupCommitAuditLog
+    limiter: RateLimiter
 
     @classmethod
     def build(cls, settings: Settings) -> Central:
         db = Database.open(settings.database_url, settings.pool_size)
-        return cls(settings, db, GroupCommitAuditLog(db.engine))
+        per_second = settings.rate_limit_per_second
+        return cls(settings, db, GroupCommitAuditLog(db.engine), RateLimiter(per_second, int(per_second * 2)))
 
     async def start(self) -> None:
         await self.audit.start()
