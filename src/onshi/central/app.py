@@ -15,6 +15,7 @@ from onshi.central.auth import AuthRefused
 from onshi.central.context import Central
 from onshi.central.responses import json_response, problem, technical_failure
 from onshi.config import Settings
+from onshi.help import web as help_web
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(card.router)
     app.include_router(terminal.router)
     app.include_router(emergency.router)
+    app.include_router(help_web.router)
     app.include_router(clinical.router)
 
     @app.exception_handler(AuthRefused)

@@ -14,6 +14,7 @@ from onshi.cli import (
     demo,
     desk,
     facility,
+    help,
     insurer,
     operator,
     reader,
@@ -45,6 +46,7 @@ app.command("demo")(demo.demo)
 app.command("confirm")(confirm.confirm)
 app.command("reader")(reader.reader)
 app.command("worker")(worker.worker)
+app.command("help")(help.help_command)
 
 
 def main() -> None:
