@@ -15,6 +15,7 @@ from onshi.central.auth import AuthRefused
 from onshi.central.context import Central
 from onshi.central.responses import json_response, problem, technical_failure
 from onshi.config import Settings
+from onshi.consent_web import router as consent_web_router
 from onshi.help import web as help_web
 
 
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(emergency.router)
     app.include_router(help_web.router)
     app.include_router(clinical.router)
+    app.include_router(consent_web_router)
 
     @app.exception_handler(AuthRefused)
     async def refused(_: Request, error: AuthRefused) -> Response:

@@ -538,3 +538,70 @@ disaster_declarations = Table(
     Column("cancelled_at", DateTime(timezone=True)),
     Column("cancelled_by", String(64)),
 )
+
+
+# --- consent web: マイナ在宅受付Web, patient menu, online care (migration 0009) ------------------
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    # Browser (cookie) and patient API (bearer) sessions of the consent web. Only the token's
+    # SHA-256 is stored; a session ends at expires_at or when logged out (ended_at), never reused.
+    Column("token_hash", Key(64), primary_key=True),
+    Column("kind", String(16), nullable=False),  # facility / patient
+    Column("facility_code", Key(10)),  # facility sessions
+    Column("credential_id", Id),  # the facility's API key it logged in with (revoking it ends the session)
+    Column("identity_mode", String(8)),  # pin / visual: how the facility confirms identity
+    Column("certificate_serial", Key(40)),  # patient sessions: the card that signed in
+    Column("insurer_number", Key(8)),  # patient sessions: the person the card is linked to
+    Column("symbol", Key(20)),
+    Column("number", Key(20)),
+    Column("branch", Key(2)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("last_result", Text),  # facility sessions: the completion screen last shown (JSON)
+    Index("ix_web_sessions_expires", "expires_at"),
+)
+
+card_pin_attempts = Table(
+    "card_pin_attempts",
+    metadata,
+    # Wrong PINs typed into the consent web, per certificate: a fresh copy of a card file does
+    # not reset them. An attempt is counted before the PIN is tried; a correct PIN clears it.
+    Column("certificate_serial", Key(40), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("locked_at", DateTime(timezone=True)),
+)
+
+patient_challenges = Table(
+    "patient_challenges",
+    metadata,
+    # Single-use nonces a card signs to open a patient session (not bound to a facility).
+    Column("nonce", Key(64), primary_key=True),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+    Index("ix_patient_challenges_issued", "issued_at"),
+)
+
+online_care_sessions = Table(
+    "online_care_sessions",
+    metadata,
+    # オンライン診療等: one consent-and-identity round an online-care application started for its
+    # facility. The outcome is fetched once by that facility, then erased.
+    Column("id", Key(32), primary_key=True),  # returned to the app (and in the redirect)
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), nullable=False),
+    Column("start_token_hash", Key(64), nullable=False),  # the one-time URL's token (SHA-256)
+    Column("browser_token_hash", Key(64)),  # the browser that opened it (cookie, SHA-256)
+    Column("return_url", Text, nullable=False),
+    Column("state", String(512), nullable=False),
+    Column("status", String(16), nullable=False),  # created / opened / completed / refused / fetched
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("opened_at", DateTime(timezone=True)),
+    Column("completed_at", DateTime(timezone=True)),
+    Column("fetched_at", DateTime(timezone=True)),
+    Column("outcome", Text),  # JSON for the app; erased once fetched
+    Index("uq_online_care_sessions_start", "start_token_hash", unique=True),
+)
