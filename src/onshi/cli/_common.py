@@ -15,7 +15,6 @@ from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.errors import InvalidValue
 from onshi.store.database import Database
 from onshi.store.engine import DatabaseUrl
-from onshi.store.migrate import current_revision, head_revision
 
 T = TypeVar("T")
 # soft_wrap: long messages and keys stay on one line, so they can be copied and grepped.
@@ -43,6 +42,8 @@ def run(work: Callable[[Database], Awaitable[T]], url: str | None = None) -> T:
 
 
 def ensure_schema(url: DatabaseUrl) -> None:
+    from onshi.store.migrate import current_revision, head_revision  # Alembic: only when needed
+
     if current_revision(url) != head_revision():
         fail(f"the database schema is not current: run `onshi db upgrade` ({url.render()})")
 

@@ -11,18 +11,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import typer
-import uvicorn
 
 from onshi.cli._common import console
-from onshi.cli.serve import TLS_HTTP_PROTOCOL, tls_options
 from onshi.config import Settings
 from onshi.desk import store as desk_store
 from onshi.desk.context import Desk, DeskSettings
-from onshi.desk.web import create_app as create_desk
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.dates import format_wire_date, today_jst
 from onshi.services import facility_certificates
-from onshi.services.batch_worker import run_worker
 from onshi.services.demo import (
     DEMO_FACILITY,
     DEMO_PIN,
@@ -39,8 +35,6 @@ from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
 from onshi.store.engine import DatabaseUrl
 from onshi.store.migrate import upgrade
-from onshi.terminal.agent import TerminalAgent
-from onshi.terminal.client import CentralClient, Credentials
 
 DEMO_SEED = 20261123
 
@@ -76,7 +70,15 @@ def demo(
 async def _serve(settings: Settings, port: int, directory: Path) -> None:
     """Central for API keys on `port`, central with mutual TLS for the terminal on `port`+1,
     and the demo clinic's terminal — until Ctrl-C."""
-    from onshi.central.app import create_app  # after seeding: the app opens its own engine
+    # Imported here, not at the top: every other `onshi` command starts faster without them.
+    import uvicorn
+
+    from onshi.central.app import create_app
+    from onshi.cli.serve import TLS_HTTP_PROTOCOL, tls_options
+    from onshi.desk.web import create_app as create_desk
+    from onshi.services.batch_worker import run_worker
+    from onshi.terminal.agent import TerminalAgent
+    from onshi.terminal.client import CentralClient, Credentials
 
     ssl = tls_options(settings.facility_ca_dir, settings.pki_dir, "127.0.0.1", None, None)
     plain = uvicorn.Server(

@@ -7,12 +7,10 @@ import getpass
 from pathlib import Path
 
 import typer
-import uvicorn
 
 from onshi.cli._common import console
 from onshi.desk import store
 from onshi.desk.context import Desk, DeskSettings
-from onshi.desk.web import create_app
 
 app = typer.Typer(
     help="受付 (reception desk): patients, card-reader arrivals, pre-checks, fallback.", no_args_is_help=True
@@ -37,6 +35,10 @@ def serve(
     answer_timeout: float = typer.Option(15.0, help="seconds before staff are offered the fallback"),
 ) -> None:
     """Serve the desk: it reads face/ and res/ and writes requests into req/."""
+    import uvicorn  # here: other commands start faster without the server
+
+    from onshi.desk.web import create_app
+
     settings = DeskSettings(terminal, facility, database, facility_name, answer_timeout)
     uvicorn.run(create_app(Desk(settings)), host=host, port=port, log_level="info")
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import typer
 
 from onshi.help.faq import Lang, category_label
-from onshi.help.payload import answer_dict
-from onshi.help.search import Answer, default_search
+
+if TYPE_CHECKING:
+    from onshi.help.search import Answer
 
 
 class HelpLang(StrEnum):
@@ -68,6 +70,10 @@ def help_command(
     Exit 0 when something was found, 1 when nothing matched.
     """
     language: Lang = "ja" if lang is HelpLang.ja else "en"
+    # Imported here: numpy and the model load only when someone asks, not for every command.
+    from onshi.help.payload import answer_dict
+    from onshi.help.search import default_search
+
     answer = default_search().search(question, top)
     if as_json:
         print(json.dumps(answer_dict(answer, language), ensure_ascii=False, indent=2))

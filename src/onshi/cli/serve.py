@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-import uvicorn
 
 from onshi.central.tls import server_ssl_options
 from onshi.cli._common import ensure_schema, settings
@@ -30,6 +29,8 @@ def serve(
     tls_key: Path | None = typer.Option(None, help="server key"),
 ) -> None:
     """Serve the central APIs on $ONSHI_DATABASE_URL."""
+    import uvicorn  # here: other commands start faster without the server
+
     config = settings()
     ensure_schema(DatabaseUrl.parse(config.database_url))
     options: dict[str, Any] = {"http": HTTP_PROTOCOL}
