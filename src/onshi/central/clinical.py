@@ -31,7 +31,7 @@ from starlette.responses import Response
 from onshi import wire
 from onshi.central.auth import authenticate
 from onshi.central.context import Central
-from onshi.central.responses import json_response, problem, wire_response
+from onshi.central.responses import RowId, json_response, problem, wire_response
 from onshi.domain.actors import ActorKind
 from onshi.domain.clinical import ClinicalRecord, RecordKind
 from onshi.domain.disaster import DisasterDeclaration
@@ -195,7 +195,7 @@ async def declare(body: DisasterBody, request: Request) -> Response:
 
 
 @router.post("/api/v1/operator/disasters/{declaration_id}/cancel", summary="災害時モードの終了")
-async def cancel(declaration_id: int, request: Request) -> Response:
+async def cancel(declaration_id: RowId, request: Request) -> Response:
     central: Central = request.app.state.central
     actor = await authenticate(central, request, OPERATOR, disasters.CANCEL_ACTION)
     found = await disasters.cancel(central.db, actor, declaration_id)

@@ -24,7 +24,7 @@ from starlette.responses import Response
 
 from onshi.central.auth import authenticate
 from onshi.central.context import Central
-from onshi.central.responses import json_response, problem
+from onshi.central.responses import RowId, json_response, problem
 from onshi.domain.actors import ActorKind
 from onshi.domain.emergency import Switch
 from onshi.domain.errors import InvalidValue
@@ -70,7 +70,7 @@ async def switch_on(request: Request) -> Response:
 
 
 @router.post(SWITCHES_PATH + "/{switch_id}/off", summary="緊急時資格確認機能を解除する")
-async def switch_off(switch_id: int, request: Request) -> Response:
+async def switch_off(switch_id: RowId, request: Request) -> Response:
     central: Central = request.app.state.central
     actor = await authenticate(central, request, OPERATOR, emergency.OFF_ACTION)
     try:

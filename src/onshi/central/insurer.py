@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from onshi.central.auth import authenticate
 from onshi.central.context import Central
-from onshi.central.responses import json_response, problem
+from onshi.central.responses import RowId, json_response, problem
 from onshi.domain.actors import ActorKind
 from onshi.feeds.insurer_csv import FeedFormatError
 from onshi.feeds.text import NotUtf8
@@ -57,7 +57,7 @@ async def upload_feed(request: Request) -> Response:
 
 
 @router.get("/imports/{import_id}", summary="登録結果の照会")
-async def import_status(import_id: int, request: Request) -> Response:
+async def import_status(import_id: RowId, request: Request) -> Response:
     central: Central = request.app.state.central
     actor = await authenticate(central, request, FEEDERS, None)
     async with central.db.read() as conn:

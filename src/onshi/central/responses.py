@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
+from fastapi import Path
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -72,3 +73,7 @@ def technical_failure(request: Request, error: Exception) -> Response:
             xml_default=request.url.path.endswith("/xml"),
         )
     return problem(TECHNICAL_FAILURE.http_status, "unavailable", TECHNICAL_FAILURE.summary_ja, headers)
+
+
+# A database id in a path: 1 … 2⁶³−1 (a larger number is a 422, not an overflow in the driver).
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]

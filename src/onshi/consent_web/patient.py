@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from onshi.central.responses import RowId
 from onshi.consent_web.pages import (
     PATIENT_COOKIE,
     anchor_of,
@@ -124,7 +125,7 @@ async def consents(request: Request, updated: int | None = None, withdrawn: int 
 
 
 @router.post("/consents/{grant_id}")
-async def update(request: Request, grant_id: int) -> Response:
+async def update(request: Request, grant_id: RowId) -> Response:
     patient = await _patient(request)
     if patient is None:
         return see_other("/patient/")

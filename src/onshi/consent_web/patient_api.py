@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from onshi.central.auth import presented_key
-from onshi.central.responses import json_response, problem
+from onshi.central.responses import RowId, json_response, problem
 from onshi.consent_web.pages import anchor_of, central_of
 from onshi.domain.actors import Channel
 from onshi.domain.card import CardProblem
@@ -117,7 +117,7 @@ async def withdraw_all(request: Request) -> Response:
 
 
 @router.post("/consents/{grant_id}", summary="同意の更新（項目の変更）")
-async def update(grant_id: int, body: ItemsBody, request: Request) -> Response:
+async def update(grant_id: RowId, body: ItemsBody, request: Request) -> Response:
     patient = await _patient(request)
     if isinstance(patient, Response):
         return patient
