@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.responses import Response
 
 from onshi import __version__
-from onshi.central import batches, card, clinical, confirmations, emergency, insurer, terminal
+from onshi.central import batches, card, clinical, confirmations, emergency, insurer, public_expense, terminal
 from onshi.central.auth import AuthRefused
 from onshi.central.context import Central
 from onshi.central.responses import json_response, problem, technical_failure
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(emergency.router)
     app.include_router(help_web.router)
     app.include_router(clinical.router)
+    app.include_router(public_expense.router)
     app.include_router(consent_web_router)
 
     @app.exception_handler(AuthRefused)

@@ -17,6 +17,7 @@ from onshi.cli import (
     help,
     insurer,
     operator,
+    public_expense,
     reader,
     seed,
     serve,
@@ -33,6 +34,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(insurer.app, name="insurer")
 app.add_typer(clinical.app, name="clinical")
+app.add_typer(public_expense.app, name="public-expense")
 app.add_typer(facility.app, name="facility")
 app.add_typer(operator.app, name="operator")
 app.add_typer(audit.app, name="audit")

@@ -38,6 +38,7 @@ class Patient:
     card_valid_until: date | None = None
     limit_category: str | None = None
     reference_number: str | None = None
+    public_expense: str | None = None  # 公費 (the line the last applied confirmation gave)
 
     @property
     def patient_number(self) -> str:
@@ -50,7 +51,7 @@ class Patient:
 
 
 # The fields compared after a confirmation (seed 003: name, address, insurer, numbers, copay,
-# validity, limit category), with the label staff see.
+# validity, limit category; and the public-expense entitlements of the day), with the label staff see.
 COMPARED_FIELDS: dict[str, str] = {
     "name": "氏名",
     "name_kana": "氏名カナ",
@@ -66,6 +67,7 @@ COMPARED_FIELDS: dict[str, str] = {
     "card_valid_from": "有効開始日",
     "card_valid_until": "有効終了日",
     "limit_category": "限度額適用区分",
+    "public_expense": "公費",
 }
 
 

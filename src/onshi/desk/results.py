@@ -64,6 +64,8 @@ class Person:
     card_valid_until: date | None = None
     limit_category: str | None = None
     reference_number: str | None = None
+    public_expense: str | None = None  # the entitlements of the day, one line (see public_expense_of)
+    medical_tickets: str | None = None  # this month's 医療券・調剤券 (shown, not compared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,50 @@ def _kana(value: Any) -> str | None:
     return clean_kana(text) if text else None
 
 
+def _items(entry: dict[str, Any], wrapper: str, item: str) -> list[dict[str, Any]]:
+    """The items of a wrapper list (`<wrapper>/<item>*`), or items standing in the entry."""
+    found: list[Any] = []
+    for element in _as_list(entry.get(wrapper)):
+        found.extend(_as_list(element.get(item)) if isinstance(element, dict) else [])
+    found.extend(_as_list(entry.get(item)))
+    return [value for value in found if isinstance(value, dict)]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _entitlement_text(info: dict[str, Any]) -> str:
+    name = _text(info.get("PublicExpenseName")) or "公費"
+    numbers = "/".join(
+        filter(None, [_text(info.get("PublicExpenseNumber")), _text(info.get("BeneficiaryNumber"))])
+    )
+    end = _date(info.get("PublicExpenseValidEndDate"))
+    return f"{name} {numbers}" + (f"（{end:%Y/%m/%d}まで）" if end else "")
+
+
+def public_expense_of(entry: dict[str, Any]) -> str | None:
+    """The entitlements an entry lists (PublicExpenseInfoList), in their order, as one line;
+    an A1 entry without that list stands for its own medical aid."""
+    texts = [_entitlement_text(info) for info in _items(entry, "PublicExpenseInfoList", "PublicExpenseInfo")]
+    if not texts and _text(entry.get("InsuredCardClassification")) == "A1":
+        texts = [_entitlement_text({"PublicExpenseName": "医療扶助", **entry})]
+    return "、".join(texts) or None
+
+
+def tickets_of(entry: dict[str, Any]) -> str | None:
+    tickets = _items(entry, "PublicExpenseResultList", "MedicalTicketInfo")
+    texts = [
+        " ".join(filter(None, [
+            "調剤券" if _text(t.get("TicketType")) == "02" else "医療券", _text(t.get("MedicalTreatmentMonth")),
+            _text(t.get("DesignatedMedicalInstitutionName")),
+            "（指定医療機関が異なります）" if _text(t.get("DesignatedMedicalInstitutionFlag")) == "1" else None,
+        ]))
+        for t in tickets
+    ]  # fmt: skip
+    return "、".join(texts) or None
+
+
 def person_of(entry: dict[str, Any]) -> Person:
     insurer = _text(entry.get("InsurerNumber"))
     return Person(
@@ -146,7 +192,31 @@ def person_of(entry: dict[str, Any]) -> Person:
         card_valid_until=_date(entry.get("InsuredCardExpirationDate")),
         limit_category=_limit_category(entry),
         reference_number=_text(entry.get("ReferenceNumber")),
+        public_expense=public_expense_of(entry),
+        medical_tickets=tickets_of(entry),
     )
+
+
+def _merged_medical_aid(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One client's layout gives medical aid its own A1 entry beside the insurance entry of the
+    same person (OD2): read as the insurance entry with the aid among its entitlements."""
+    aid = [e for e in entries if _text(e.get("InsuredCardClassification")) == "A1"]
+    insured = [e for e in entries if e not in aid]
+    if len(insured) != 1 or not aid:
+        return entries
+    merged = dict(insured[0])
+    infos = [
+        item for e in (insured[0], *aid) for item in _items(e, "PublicExpenseInfoList", "PublicExpenseInfo")
+    ]
+    for e in aid:
+        if not _items(e, "PublicExpenseInfoList", "PublicExpenseInfo"):
+            infos.append({"PublicExpenseName": "医療扶助", **e})
+    merged["PublicExpenseInfoList"] = [{"PublicExpenseInfo": info} for info in infos]
+    tickets = [
+        t for e in (insured[0], *aid) for t in _items(e, "PublicExpenseResultList", "MedicalTicketInfo")
+    ]
+    merged["PublicExpenseResultList"] = [{"MedicalTicketInfo": t} for t in tickets]
+    return [merged]
 
 
 def _entries(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -184,7 +254,7 @@ def confirmation_of(body: dict[str, Any], header: dict[str, Any]) -> Confirmatio
     if unprocessed is not None:
         return unprocessed
     confirmed_on = _date(header.get("QualificationConfirmationDate"))
-    people = [person_of(entry) for entry in _entries(body)]
+    people = [person_of(entry) for entry in _merged_medical_aid(_entries(body))]
     references = _reference_numbers(body)
     if references and len(people) == 1 and people[0].reference_number is None:
         people = [_with_reference(people[0], references[0])]

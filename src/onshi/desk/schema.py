@@ -25,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: desk_patients.public_expense (added to version-1 databases at start-up)
 metadata = MetaData()
 
 settings = Table(
@@ -72,6 +72,7 @@ patients = Table(
     Column("card_valid_until", Date),
     Column("limit_category", String(3)),
     Column("reference_number", String(50), unique=True),  # 照会番号 registered through the terminal
+    Column("public_expense", Text),  # 公費 as last confirmed (desk.results.public_expense_of)
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

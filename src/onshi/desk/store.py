@@ -9,7 +9,7 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.desk import schema as t
@@ -37,6 +37,13 @@ async def prepare(db: Database) -> None:
             await conn.execute(insert(t.settings).values(name="schema_version", value=str(t.SCHEMA_VERSION)))
         elif int(stored) > t.SCHEMA_VERSION:
             raise DeskError(f"この受付データベースは新しい版（{stored}）で作成されています")
+        elif int(stored) < 2:
+            await conn.execute(text("ALTER TABLE desk_patients ADD COLUMN public_expense TEXT"))
+            await conn.execute(
+                update(t.settings)
+                .where(t.settings.c.name == "schema_version")
+                .values(value=str(t.SCHEMA_VERSION))
+            )
 
 
 # --- staff and sessions -------------------------------------------------------------------

@@ -23,6 +23,12 @@ MAX_ENTRIES = 10_000  # per upload, as the wire codec enforces for files
 class BatchKind(StrEnum):
     INQUIRY = "inquiry"  # 資格確認一括照会 (OQSmuquc)
     REFERENCE_NUMBERS = "reference_numbers"  # 照会番号一括登録 (OQSmuimm)
+    MEDICAL_AID = "medical_aid"  # 医療扶助一括照会 (OQSmutic): one criteria entry, a unit per recipient
+
+
+# Kinds whose upload holds criteria instead of persons: their one entry is answered with any
+# number of units (stored as one `{"BulkConfirmUnit": [...]}` and spread out in the result).
+CRITERIA_KINDS = frozenset({BatchKind.MEDICAL_AID})
 
 
 class BatchStatus(StrEnum):

@@ -8,7 +8,12 @@ from dataclasses import dataclass
 
 from onshi.domain.actors import ActorKind
 
-_KIND_LETTERS = {ActorKind.FACILITY: "fk", ActorKind.INSURER: "ik", ActorKind.OPERATOR: "ok"}
+_KIND_LETTERS = {
+    ActorKind.FACILITY: "fk",
+    ActorKind.INSURER: "ik",
+    ActorKind.OPERATOR: "ok",
+    ActorKind.PAYER: "pk",  # 公費負担者
+}
 PREFIX_LENGTH = 14
 
 

@@ -7,16 +7,17 @@ None for an absent element, so they store as JSON as they are."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.domain.audit import AuditEvent
-from onshi.domain.batch import BatchKind, ChunkState
-from onshi.domain.codes import ConsentFlag, ProcessingResultStatus
+from onshi.domain.batch import CRITERIA_KINDS, BatchKind, ChunkState
+from onshi.domain.codes import ConsentFlag, ProcessingResultStatus, Validity
 from onshi.domain.eligibility import NumberQuery, Verdict, decide, successor_lookup, with_successors
+from onshi.domain.public_expense import Findings
 from onshi.domain.qualification import MemberKey
+from onshi.services.batch_answered import Answered as Answered  # re-exported: callers annotate with it
 from onshi.services.confirmation import (
     InputErrors,
     NumberConfirmation,
@@ -24,6 +25,8 @@ from onshi.services.confirmation import (
     rejection_event,
     verdict_event,
 )
+from onshi.services.medical_aid_batch import answer_medical_aid
+from onshi.services.public_expense import findings_for
 from onshi.services.reference_numbers import ReferenceEntry, register_reference_numbers
 from onshi.store import qualifications, reference_numbers
 from onshi.store.batches import ClaimedChunk, Entry
@@ -36,17 +39,8 @@ INQUIRY_ACTION = "confirm.batch"  # one audit record per entry, like confirm.num
 ECHO_NAMES = {
     BatchKind.INQUIRY: "QualificationConfirmSearchInfo",
     BatchKind.REFERENCE_NUMBERS: "ReferenceNumberRegistrationInfo",
+    BatchKind.MEDICAL_AID: "QualificationConfirmSearchInfo",  # the criteria (not echoed in units)
 }
-
-
-@dataclass(slots=True)
-class Answered:
-    """A chunk's units (one per entry), how many were normal, and the audit records to add."""
-
-    units: list[Entry] = field(default_factory=list)
-    normal: int = 0
-    events: list[AuditEvent] = field(default_factory=list)
-    state: ChunkState = ChunkState.DONE
 
 
 def _confirmation(entry: Entry, on: date | None) -> NumberConfirmation:
@@ -69,6 +63,7 @@ async def answer_inquiries(conn: AsyncConnection, chunk: ClaimedChunk, at: datet
     verdicts = await _decide_all(conn, queries)
     people = [q.key for v in verdicts if v is not None for q in v.results]
     references = await reference_numbers.lookup_many(conn, batch.actor.id, people)
+    public_expense = await _public_expense(conn, queries, verdicts, batch.actor.id)
     answered = Answered()
     for entry, request, query, verdict in zip(chunk.entries, requests, queries, verdicts, strict=True):
         if isinstance(query, InputErrors):
@@ -78,10 +73,29 @@ async def answer_inquiries(conn: AsyncConnection, chunk: ClaimedChunk, at: datet
         assert verdict is not None
         consent_at = at if request.limit_consent else None
         refs = _references(verdict, references)
-        answered.units.append(confirm_unit(verdict, query.on, entry, consent_at, refs))
+        answered.units.append(confirm_unit(verdict, query.on, entry, consent_at, refs, public_expense))
         answered.events.append(verdict_event(batch.actor, query, verdict, at, INQUIRY_ACTION, detail))
         answered.normal += 1
     return answered
+
+
+async def _public_expense(
+    conn: AsyncConnection,
+    queries: list[NumberQuery | InputErrors],
+    verdicts: list[Verdict | None],
+    facility: str,
+) -> dict[MemberKey, Findings]:
+    """The public expense of every valid qualification in the chunk, in one lookup (all entries
+    of a batch share its confirmation date)."""
+    valid = [
+        (query, verdict)
+        for query, verdict in zip(queries, verdicts, strict=True)
+        if isinstance(query, NumberQuery) and verdict is not None and verdict.validity is Validity.VALID
+    ]
+    if not valid:
+        return {}
+    people = [q for _, verdict in valid for q in verdict.results]
+    return await findings_for(conn, people, valid[0][0].on, facility)
 
 
 def _query(request: NumberConfirmation) -> NumberQuery | InputErrors:
@@ -141,9 +155,10 @@ async def answer_registrations(conn: AsyncConnection, chunk: ClaimedChunk, at: d
 def technical_failure(chunk: ClaimedChunk, at: datetime) -> Answered:
     """Units for a chunk that could not be answered: "not checked", never "not covered"."""
     error = TECHNICAL_FAILURE
+    echoed = chunk.batch.kind not in CRITERIA_KINDS  # criteria have no place in a unit
     units = [
         {
-            ECHO_NAMES[chunk.batch.kind]: entry,
+            ECHO_NAMES[chunk.batch.kind]: entry if echoed else None,
             "ProcessingResultStatus": ProcessingResultStatus.ERROR.value,
             "ProcessingResultCode": error.code,
             "ProcessingResultMessage": error.summary_ja,
@@ -160,4 +175,5 @@ Answerer = Callable[[AsyncConnection, ClaimedChunk, datetime], Awaitable[Answere
 ANSWERERS: dict[BatchKind, Answerer] = {
     BatchKind.INQUIRY: answer_inquiries,
     BatchKind.REFERENCE_NUMBERS: answer_registrations,
+    BatchKind.MEDICAL_AID: answer_medical_aid,
 }

@@ -1,6 +1,7 @@
 """The two-step bulk exchanges of the file interface (wire-spec.md §6–7) over batches:
 
-* `OQSmuquc01req` (一括照会) / `OQSmuimm01req` (照会番号一括登録) → a batch is accepted and the
+* `OQSmuquc01req` (一括照会) / `OQSmuimm01req` (照会番号一括登録) / `OQSmutic01req` (医療扶助一括照会,
+  by treatment month: one unit per recipient, onshi.services.medical_aid_batch) → a batch is accepted and the
   …01res receipt carries its ReceptionNumber (受付番号); the same file uploaded again gets
   the same receipt and creates nothing;
 * `…02req` with that ReceptionNumber → `…02res`: SegmentOfResult 2 (処理中) while workers are
@@ -20,7 +21,7 @@ from typing import Any
 from onshi import wire
 from onshi.domain.actors import Actor
 from onshi.domain.audit import AuditEvent
-from onshi.domain.batch import BatchKind, BatchStatus
+from onshi.domain.batch import CRITERIA_KINDS, BatchKind, BatchStatus
 from onshi.domain.dates import format_wire_date, format_wire_datetime, parse_wire_date
 from onshi.services import batches
 from onshi.services.batch_answers import ECHO_NAMES
@@ -56,6 +57,14 @@ INQUIRY = BulkFamily(
     K.BULK_INQUIRY_RECEIPT,
     K.BULK_INQUIRY_DOWNLOAD_REQUEST,
     K.BULK_INQUIRY_RESULT,
+    "BulkConfirmUnit",
+)
+MEDICAL_AID = BulkFamily(
+    BatchKind.MEDICAL_AID,
+    K.MEDICAL_AID_INQUIRY_REQUEST,
+    K.MEDICAL_AID_INQUIRY_RECEIPT,
+    K.MEDICAL_AID_INQUIRY_DOWNLOAD_REQUEST,
+    K.MEDICAL_AID_INQUIRY_RESULT,
     "BulkConfirmUnit",
 )
 REGISTRATIONS = BulkFamily(
@@ -102,7 +111,9 @@ async def upload(family: BulkFamily, db: Database, audit: AuditLog, actor: Actor
             parsed.encoding,
             batches.SUBMIT_ACTION,
         )
-    entries: list[Entry] = [texts(entry) for entry in parsed.document["MessageBody"][family.entry_name]]
+    listed = parsed.document["MessageBody"][family.entry_name]
+    # A criteria upload (OQSmutic) holds one search element, not a list of persons.
+    entries: list[Entry] = [texts(entry) for entry in (listed if isinstance(listed, list) else [listed])]
     raw_on = header.get("QualificationConfirmationDate")  # checked by the codec
     on = parse_wire_date(raw_on) if raw_on else None
     batch, _ = await batches.submit(
@@ -151,6 +162,8 @@ def result_document(
     h = result_header(actor, batch.arbitrary_file_identifier, encoding, batch.confirmation_date)
     if units is None:
         return in_progress_document(family.result, h, batch.reception_number)
+    if family.kind in CRITERIA_KINDS:
+        units = [unit for answer in units for unit in answer.get(family.unit_name, [answer])]
     return bulk_result_document(family.result, h, batch.reception_number, units, family.unit_name)
 
 
@@ -164,4 +177,8 @@ def _handlers(family: BulkFamily) -> dict[wire.MessageKind, Handler]:
     return {family.upload: on_upload, family.download: on_download}
 
 
-HANDLERS: dict[wire.MessageKind, Handler] = {**_handlers(INQUIRY), **_handlers(REGISTRATIONS)}
+HANDLERS: dict[wire.MessageKind, Handler] = {
+    **_handlers(INQUIRY),
+    **_handlers(REGISTRATIONS),
+    **_handlers(MEDICAL_AID),
+}

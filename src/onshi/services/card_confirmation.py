@@ -32,9 +32,12 @@ from onshi.domain.dates import JST, format_ja, now_jst
 from onshi.domain.eligibility import NumberQuery, Reason, Verdict, decide, successor_lookup, with_successors
 from onshi.domain.errors import InvalidValue
 from onshi.domain.facility import FacilityCode
+from onshi.domain.public_expense import Findings
 from onshi.domain.qualification import MemberKey
 from onshi.services.card_linkage import CardRefusal, resolve_person
 from onshi.services.consents import record_grant
+from onshi.services.public_expense import MedicalAid, findings_of
+from onshi.services.public_expense_cards import AidCard, aid_of_card
 from onshi.store import cards, facilities, qualifications, reference_numbers
 from onshi.store.audit import AuditLog
 from onshi.store.cards import CertificateRecord
@@ -76,6 +79,10 @@ class CardConfirmed:
     registered_now: bool
     reference_number: str | None
     consent_grant_id: int | None = None  # the consent stored (none when nothing was agreed)
+    # The public expense of a valid qualification (onshi.services.public_expense), by person.
+    public_expense: Mapping[MemberKey, Findings] = field(default_factory=dict)
+    # A person on medical aid without health insurance: answered with their own A1 entry.
+    medical_aid: MedicalAid | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,11 +174,15 @@ async def _confirm(
     record = _usable(record, presented)
     if record.form_factor is FormFactor.SMARTPHONE and not (facility and facility.accepts_smartphone):
         raise CardRefusal(CardProblem.SMARTPHONE_NOT_ACCEPTED)
+    aid = await aid_of_card(db, audit, actor, record, request.surface, at) if link is None else None
+    if aid is not None:
+        return _medical_aid_confirmed(aid, presented, request, at)
     resolved = await resolve_person(db, audit, actor, record, link, request.surface, at)
     trace.subject = resolved.person
     verdict, reference = await _decide(db, actor, resolved.person, at.date())
     _check_consent(request.consent, verdict, at.date())
     grant_id = await _record_consent(db, actor, request, verdict, at)
+    public_expense = await findings_of(db, verdict, at.date(), actor.id)
     return CardConfirmed(
         verdict=verdict,
         on=at.date(),
@@ -183,6 +194,28 @@ async def _confirm(
         registered_now=resolved.registered_now,
         reference_number=reference,
         consent_grant_id=grant_id,
+        public_expense=public_expense,
+    )
+
+
+def _medical_aid_confirmed(
+    aid: AidCard, presented: certificates.PresentedCertificate, request: CardConfirmation, at: datetime
+) -> CardConfirmed:
+    """A card of a person on medical aid without health insurance. No consent is stored: the
+    consents and clinical records of onshi are kept per insured person (docs/public-expense.md)."""
+    validity = Validity.VALID if aid.medical_aid.valid else Validity.INVALID
+    # The verdict has no insurance qualification to explain; the A1 entry says the rest.
+    return CardConfirmed(
+        verdict=Verdict(validity, Reason.VALID, on=at.date()),
+        on=at.date(),
+        processed_at=at,
+        consent=request.consent,
+        form_factor=presented.form_factor,
+        certificate_not_after=presented.not_after,
+        expires_soon=expires_soon(presented.not_after, at),
+        registered_now=aid.registered_now,
+        reference_number=None,
+        medical_aid=aid.medical_aid,
     )
 
 

@@ -8,8 +8,8 @@ confirmation is never answered without its audit record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -21,7 +21,10 @@ from onshi.domain.eligibility import NumberQuery, Verdict, decide, successor_loo
 from onshi.domain.errors import InvalidValue
 from onshi.domain.insured import parse_branch, parse_number, parse_symbol
 from onshi.domain.insurer import InsurerNumber
+from onshi.domain.public_expense import Findings
+from onshi.domain.qualification import MemberKey
 from onshi.domain.text import normalise_identifier
+from onshi.services.public_expense import findings_of
 from onshi.store import qualifications as store
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
@@ -51,6 +54,8 @@ class Confirmed:
     verdict: Verdict
     processed_at: datetime
     limit_consent_at: datetime | None
+    # The public expense of a valid qualification (onshi.services.public_expense), by person.
+    public_expense: Mapping[MemberKey, Findings] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +156,10 @@ async def confirm_by_numbers(
         await audit.record(rejection_event(actor, request, rejected.errors, processed_at, ACTION))
         return InputRejected(rejected.errors, processed_at)
     verdict = await decide_query(db, query)
+    public_expense = await findings_of(db, verdict, query.on, actor.id)
     await audit.record(verdict_event(actor, query, verdict, processed_at, ACTION))
-    return Confirmed(query, verdict, processed_at, processed_at if request.limit_consent else None)
+    consent_at = processed_at if request.limit_consent else None
+    return Confirmed(query, verdict, processed_at, consent_at, public_expense)
 
 
 async def decide_query(db: Database, query: NumberQuery) -> Verdict:
@@ -188,5 +195,7 @@ def result_document(
             "MessageHeader": wire_result.header(header),
             "MessageBody": wire_result.input_error_body(outcome.errors, search_echo),
         }
-    body = wire_result.verdict_body(outcome.verdict, outcome.query.on, search_echo, outcome.limit_consent_at)
+    body = wire_result.verdict_body(
+        outcome.verdict, outcome.query.on, search_echo, outcome.limit_consent_at, outcome.public_expense
+    )
     return {"MessageHeader": wire_result.header(header), "MessageBody": body}

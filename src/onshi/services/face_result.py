@@ -2,8 +2,9 @@
 
 The same tree as an OQSsiquc01res with ReferenceClassification 1 (card), no search echo, a
 random ArbitraryFileIdentifier, and per result entry: the patient's consent flags with their
-times (viewing allowed for 24 hours), the 照会番号 the facility registered, and — only with the
-respective consent — the limit certificate and the specific-disease certificates.
+times (viewing allowed for 24 hours), the 照会番号 the facility registered, the public-expense
+entitlements of the day, and — only with the respective consent — the limit certificate and the
+specific-disease certificates. A person on medical aid without insurance gets their A1 entry.
 
     document = card_result_document(outcome, facility_code)         # XmlMsg content
     data = wire.to_xml(document, wire.MessageKind.SINGLE_INQUIRY_RESULT, wire.SHIFT_JIS)
@@ -26,6 +27,7 @@ from onshi.domain.dates import format_wire_date, format_wire_datetime
 from onshi.domain.qualification import Qualification
 from onshi.services.card_confirmation import CardConfirmed, CardOutcome, CardRefused, expiry_message
 from onshi.wire import qualification as wire_result
+from onshi.wire.medical_aid import medical_aid_body
 from onshi.wire.qualification import ResultHeader
 from onshi.wire.result_codes import CARD_ERRORS, CARD_EXPIRY_NOTICE, ResultCode
 
@@ -65,7 +67,11 @@ def card_result_document(outcome: CardOutcome, facility_code: str) -> Document:
 
 def confirmed_document(outcome: CardConfirmed, facility_code: str) -> Document:
     limit_at = outcome.processed_at if outcome.consent.agrees(ConsentItem.LIMIT) else None
-    body = wire_result.verdict_body(outcome.verdict, outcome.on, None, limit_at)
+    if outcome.medical_aid is not None:
+        aid = outcome.medical_aid
+        body = medical_aid_body(aid.aid, aid.findings, outcome.on, None)
+    else:
+        body = wire_result.verdict_body(outcome.verdict, outcome.on, None, limit_at, outcome.public_expense)
     for item in body["ResultList"]:
         entry = item["ResultOfQualificationConfirmation"]
         entry.update(consent_elements(outcome.consent, outcome.processed_at))

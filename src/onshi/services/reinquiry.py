@@ -20,6 +20,7 @@ from onshi.domain.errors import InvalidValue
 from onshi.services.clinical import care_months_for, find_patient, grants_first_visit, refusal_message
 from onshi.services.confirmation import Confirmed, InputErrors, NumberConfirmation, build_query, decide_query
 from onshi.services.consents import patient_of
+from onshi.services.public_expense import findings_of
 from onshi.store import consents
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
@@ -81,6 +82,7 @@ async def reinquire(
         )
         return ReinquiryRefused(refused.refusal, at)
     verdict = await decide_query(db, query)
+    public_expense = await findings_of(db, verdict, query.on, actor.id)
     detail = {"grant_id": grant.id}
     await audit.record(AuditEvent(actor, ACTION, f"validity:{verdict.validity.value}", subject, detail, at))
-    return Reinquired(Confirmed(query, verdict, at, None), grant.id)
+    return Reinquired(Confirmed(query, verdict, at, None, public_expense), grant.id)

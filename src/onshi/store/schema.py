@@ -605,3 +605,128 @@ online_care_sessions = Table(
     Column("outcome", Text),  # JSON for the app; erased once fetched
     Index("uq_online_care_sessions_start", "start_token_hash", unique=True),
 )
+
+# --- public expense (公費負担医療) and medical aid (医療扶助) (migration 0010) -------------------
+
+
+def _member_key_columns() -> list[Column[object]]:
+    """A health-insurance card key; all NULL when the payer knows none (医療扶助単独)."""
+    return [
+        Column("insurer_number", Key(8)),
+        Column("symbol", Key(20)),  # '' when the card has none
+        Column("number", Key(20)),
+        Column("branch", Key(2)),  # '' when the card has no 枝番
+    ]
+
+
+def _terms_columns() -> list[Column[object]]:
+    """onshi.domain.public_expense.CopayTerms; NULL: no limit of that kind (or the default)."""
+    return [
+        Column("copay_percent", Integer),
+        Column("per_visit_yen", Integer),
+        Column("monthly_cap_yen", Integer),
+    ]
+
+
+public_expense_payers = Table(
+    "public_expense_payers",
+    metadata,
+    # 公費負担者 (都道府県・市区町村・福祉事務所). Programme rules default by 法別番号; a row may
+    # override them (a municipality's own scheme). participating=false: not in online
+    # confirmation, the paper 受給者証 is the proof (its recipients are never served).
+    Column("payer_number", Key(8), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("programme_name", Text),
+    Column("participating", Boolean, nullable=False),
+    Column("settings", String(24)),  # comma-separated CareSetting values; NULL: the programme's
+    Column("facility_types", String(120)),  # comma-separated FacilityType values; NULL: the programme's
+    *_terms_columns(),  # all NULL: the programme's terms
+    Column("import_id", Id),
+    *_timestamps(),
+)
+
+public_expense_recipients = Table(
+    "public_expense_recipients",
+    metadata,
+    # 受給者: one row per recipient and validity period, as the payer loaded it (reloading the
+    # same period replaces it). The person: by card key, else by identity and card linkage.
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("payer_number", Key(8), ForeignKey("public_expense_payers.payer_number"), nullable=False),
+    Column("recipient_number", Key(7), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),  # inclusive
+    Column("name", Text, nullable=False),
+    Column("name_kana", Text, nullable=False),
+    Column("birthdate", Date, nullable=False),
+    Column("sex", String(1), nullable=False),
+    Column("address", Text),
+    Column("post_number", String(8)),
+    *_member_key_columns(),
+    Column("individual_key", Key(64)),
+    *_terms_columns(),  # the recipient's own limits (e.g. 難病's cap by income category)
+    Column("income_category", String(40)),
+    Column("import_id", Id),
+    Column("import_line", Integer),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index(
+        "uq_public_expense_recipients_period", "payer_number", "recipient_number", "valid_from", unique=True
+    ),
+    Index("ix_public_expense_recipients_member", "insurer_number", "symbol", "number", "branch"),
+    Index("ix_public_expense_recipients_individual", "individual_key"),
+)
+
+public_expense_tickets = Table(
+    "public_expense_tickets",
+    metadata,
+    # 医療券・調剤券: medical aid per month and designated facility (reloading replaces).
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("payer_number", Key(8), ForeignKey("public_expense_payers.payer_number"), nullable=False),
+    Column("recipient_number", Key(7), nullable=False),
+    Column("treatment_month", Date, nullable=False),  # 診療年月 (the first of the month)
+    Column("ticket_type", String(2), nullable=False),  # OQSCD018
+    Column("facility_code", Key(10), nullable=False),  # 指定医療機関コード
+    Column("facility_name", Text, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=False),
+    Column("issue_number", String(20), nullable=False),  # 交付番号
+    Column("treatment_type", String(2), nullable=False),  # OQSCD019
+    Column("self_pay_yen", Integer),  # 本人支払額
+    Column("injury_names", Text),  # up to 3, newline-separated
+    Column("prescriber_code", String(10)),
+    Column("prescriber_name", Text),
+    Column("district_contact", Text),
+    Column("handling_contact", Text),
+    Column("single_or_combined", String(2)),  # OQSCD020
+    Column("social_insurance", String(2)),  # OQSCD021
+    Column("infection", String(2)),  # OQSCD023
+    Column("elderly_care", String(2)),  # OQSCD024
+    Column("prefectural", String(2)),  # OQSCD025
+    Column("remarks", Text),  # up to 3, newline-separated
+    Column("import_id", Id),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index(
+        "uq_public_expense_tickets_natural",
+        "payer_number",
+        "recipient_number",
+        "treatment_month",
+        "facility_code",
+        "ticket_type",
+        unique=True,
+    ),
+    Index("ix_public_expense_tickets_month", "facility_code", "treatment_month"),
+)
+
+public_expense_card_links = Table(
+    "public_expense_card_links",
+    metadata,
+    # A card linked to a recipient with no health insurance (医療扶助単独), after its surface data
+    # matched the payer's record (氏名・カナ・生年月日・性別・住所). One certificate, one person.
+    Column("certificate_serial", Key(40), ForeignKey("card_certificates.serial"), primary_key=True),
+    Column("payer_number", Key(8), nullable=False),
+    Column("recipient_number", Key(7), nullable=False),
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+    Column("facility_code", Key(10)),
+    Column("checked", String(64), nullable=False),
+    Column("unverified", String(64), nullable=False),
+    Index("ix_public_expense_card_links_recipient", "payer_number", "recipient_number"),
+)

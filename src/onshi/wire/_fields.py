@@ -149,6 +149,23 @@ MEDICAL_TICKET = group(
     text("Remarks3"),
 )
 
+# 公費 entitlements valid on the confirmation date (公費負担医療・地方単独医療費助成・医療扶助). No public
+# source shows how the real system lists them beside an insurance result: these names are onshi's,
+# built from the public-expense names OD2 reads (PublicExpenseNumber, BeneficiaryNumber).
+PUBLIC_EXPENSE_INFO = group(
+    "PublicExpenseInfo",
+    text("PublicExpenseNumber", max_length=8),  # 公費負担者番号
+    text("BeneficiaryNumber", max_length=20),  # 受給者番号
+    text("PublicExpenseName"),  # 制度名
+    text("PublicExpensePayerName"),  # 実施機関名（福祉事務所名）
+    day("PublicExpenseValidStartDate"),
+    day("PublicExpenseValidEndDate"),
+    digits("PublicExpenseContributionRatio", length=3),  # the patient's share, % (e.g. 020)
+    integer("PublicExpenseSelfPayPerVisit"),  # 1回あたりの自己負担額 (yen)
+    integer("PublicExpenseSelfPay"),  # 自己負担上限額（月額, yen）
+    integer("PublicExpensePriority"),  # 適用順位 (1 applies first)
+)
+
 RESULT_OF_QUALIFICATION = group(
     "ResultOfQualificationConfirmation",
     code("InsuredCardClassification", codes.CardClassification, required=True),
@@ -187,6 +204,7 @@ RESULT_OF_QUALIFICATION = group(
     *_consent("SpecificDiseasesCertificateRelated", with_available_time=False),
     # Writers use the wrapper form; SK's repeated-list form is accepted too (see _codec).
     wrapper("SpecificDiseasesCertificateList", SPECIFIC_DISEASE),
+    wrapper("PublicExpenseInfoList", PUBLIC_EXPENSE_INFO, loose=True),
     integer("NumberOfMedicalTickets"),
     wrapper("PublicExpenseResultList", MEDICAL_TICKET, loose=True),
     *_consent("SpecificHealthCheckupsInfo"),

@@ -9,7 +9,7 @@ serve several families take the result kind; write the document with
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +17,8 @@ from onshi.domain.codes import ProcessingResultStatus, SegmentOfResult
 from onshi.domain.dates import format_wire_datetime
 from onshi.domain.eligibility import Verdict
 from onshi.domain.errors import InvalidValue
+from onshi.domain.public_expense import Findings
+from onshi.domain.qualification import MemberKey
 from onshi.wire.messages import MessageKind
 from onshi.wire.qualification import ResultHeader, input_error_body, verdict_body
 from onshi.wire.result_codes import ResultCode
@@ -74,10 +76,11 @@ def confirm_unit(
     search_echo: Document | None,
     limit_consent_at: datetime | None = None,
     reference_numbers: Sequence[str] = (),
+    public_expense: Mapping[MemberKey, Findings] | None = None,
 ) -> Document:
     """BulkConfirmUnit for one confirmed person: the same content as a single result's body,
     with the entries directly in the unit (SK's layout) and the person's reference numbers."""
-    body = verdict_body(verdict, on, search_echo, limit_consent_at)
+    body = verdict_body(verdict, on, search_echo, limit_consent_at, public_expense)
     entries = [item["ResultOfQualificationConfirmation"] for item in body.pop("ResultList")]
     return {**body, "ResultOfQualificationConfirmation": entries, "ReferenceNumber": list(reference_numbers)}
 

@@ -6,7 +6,7 @@ turns them into files and the API returns them as JSON under "XmlMsg".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,11 +20,14 @@ from onshi.domain.codes import (
     ProcessingResultStatus,
     ReferenceClassification,
     SegmentOfResult,
+    Validity,
 )
 from onshi.domain.dates import format_wire_date, format_wire_datetime
 from onshi.domain.eligibility import Verdict
 from onshi.domain.errors import InvalidValue
-from onshi.domain.qualification import Qualification
+from onshi.domain.public_expense import Findings
+from onshi.domain.qualification import MemberKey, Qualification
+from onshi.wire.public_expense import public_expense_elements
 from onshi.wire.result_codes import INFO, INPUT_ERRORS, ResultCode
 
 Document = dict[str, Any]
@@ -129,19 +132,34 @@ def qualification_entry(q: Qualification, on: date, limit_consent_at: datetime |
 
 
 def verdict_body(
-    verdict: Verdict, on: date, search_echo: Document | None, limit_consent_at: datetime | None = None
+    verdict: Verdict,
+    on: date,
+    search_echo: Document | None,
+    limit_consent_at: datetime | None = None,
+    public_expense: Mapping[MemberKey, Findings] | None = None,
+    message_ja: str | None = None,
 ) -> Document:
+    """The body of a verdict. A valid qualification's entry also lists the person's public-expense
+    entitlements and medical-aid tickets (`public_expense`, by person; onshi.wire.public_expense).
+    `message_ja` replaces the verdict's own message."""
     info = INFO[verdict.reason]
+    found = public_expense or {}
+    entries = []
+    notes = [message_ja if message_ja is not None else verdict.message_ja]
+    for q in verdict.results:
+        entry = qualification_entry(q, on, limit_consent_at)
+        findings = found.get(q.key) if verdict.validity is Validity.VALID else None
+        if findings:
+            entry.update(public_expense_elements(findings))
+            notes.append(findings.message_ja)
+        entries.append({"ResultOfQualificationConfirmation": entry})
     return {
         "QualificationConfirmSearchInfo": search_echo,
         "ProcessingResultStatus": ProcessingResultStatus.NORMAL.value,
         "ProcessingResultCode": info.code or None,
-        "ProcessingResultMessage": verdict.message_ja or None,
+        "ProcessingResultMessage": " ".join(filter(None, notes)) or None,
         "QualificationValidity": verdict.validity.value,
-        "ResultList": [
-            {"ResultOfQualificationConfirmation": qualification_entry(q, on, limit_consent_at)}
-            for q in verdict.results
-        ],
+        "ResultList": entries,
     }
 
 
