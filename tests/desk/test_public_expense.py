@@ -4,8 +4,10 @@ with the registry, and upgrades a version-1 desk database to hold them."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import select, text
 
 from onshi import wire
@@ -14,7 +16,8 @@ from onshi.desk import store
 from onshi.desk.patients import Patient, differences
 from onshi.desk.results import Outcome, single_result
 from onshi.store.database import Database
-from tests.desk.conftest import face_document
+from tests.central.conftest import stop_uvicorn
+from tests.desk.conftest import PASSWORD, STAFF, drop_face_file, face_document, start_desk, wait_for
 
 SUBSIDY = {
     "PublicExpenseNumber": "88130018", "BeneficiaryNumber": "1234566", "PublicExpenseName": "子ども医療費助成",
@@ -106,3 +109,27 @@ async def test_a_version_1_desk_database_gets_the_new_column(db: Database) -> No
         patient = await store.add_patient(conn, values)
         version = (await conn.execute(select(t.settings.c.value))).scalar_one()
     assert (patient.public_expense, version) == ("医療扶助 12136016/7654320", "2")
+
+
+def test_the_confirmation_view_shows_the_medical_aid_and_its_tickets(
+    database_url: str, tmp_path: Path
+) -> None:
+    root = tmp_path / "terminal"
+    url, server = start_desk(root, database_url)
+    try:
+        document = face_document()
+        entry = {**AID, "PublicExpenseResultList": [{"MedicalTicketInfo": TICKET}]}
+        document["MessageBody"]["ResultList"] = [{"ResultOfQualificationConfirmation": entry}]  # type: ignore[index]
+        drop_face_file(root, document)
+        with httpx.Client(base_url=url, timeout=10, follow_redirects=True) as client:
+            assert (
+                client.post("/login", data={"login": STAFF, "password": PASSWORD, "next": "/"}).status_code
+                == 200
+            )
+            page = wait_for(
+                lambda: (p := client.get("/arrivals/1")).status_code == 200 and "公費" in p.text and p
+            )
+    finally:
+        stop_uvicorn(server)  # type: ignore[arg-type]
+    text = page.text  # type: ignore[attr-defined]
+    assert "医療扶助 12136016/7654320" in text and "医療券 202611 テスト診療所" in text

@@ -108,3 +108,9 @@ def test_unusable_files_are_refused_whole() -> None:
         list(parse_csv("tickets", []))
     short = list(parse_csv("payers", ["payer_number,name\n", "54136015\n"]))
     assert fields(short[0]) == ["row"]
+
+
+def test_a_line_the_csv_module_cannot_read_refuses_the_file() -> None:
+    huge = "payer_number,name\n" + "54136015," + "x" * 200_000 + "\n"
+    with pytest.raises(FeedFormatError, match="line 2 cannot be read"):
+        list(parse_csv("payers", huge.splitlines(keepends=True)))

@@ -248,3 +248,17 @@ async def test_medical_aid_bulk_inquiry_lists_this_months_recipients(registry: D
     )
     assert empty["MessageHeader"]["NumberOfProcessingResult"] == "0"
     assert "MessageBody" not in empty or not empty["MessageBody"].get("BulkConfirmUnit")
+
+
+async def test_a_payer_outside_online_confirmation_is_named_not_served(registry: Database) -> None:
+    paper = {**CHILD_ROW, "payer_number": MENTAL, "recipient_number": "2222222", "branch": "00",
+             "name": "山田　太郎", "name_kana": "ヤマダ タロウ", "birthdate": "19800401", "sex": "1"}  # fmt: skip
+    assert (await load(registry, "recipients", [paper])).ok
+    request = NumberConfirmation("01130012", "456", "19800401", symbol="123", branch="00")
+    outcome = await confirm_by_numbers(registry, DirectAuditLog(registry.engine), FACILITY, request)
+    body = round_trip(result_document(outcome, result_header(FACILITY, None, wire.UTF8), None))["MessageBody"]
+    (entry,) = entries(body)
+    assert body["QualificationValidity"] == "1" and "PublicExpenseInfoList" not in entry
+    assert body["ProcessingResultMessage"] == (
+        "東京都（精神通院医療・21136015）はオンライン資格確認に参加していません。紙の受給者証で確認してください。"
+    )

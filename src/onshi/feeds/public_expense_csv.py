@@ -210,15 +210,27 @@ def parse_csv(feed: str, lines: Iterable[str]) -> Iterator[FeedRow | RejectedRow
         columns = read_header(feed, next(reader))
     except StopIteration:
         raise FeedFormatError("the file is empty (a header row is required)") from None
-    for cells in reader:
+    except csv.Error as error:
+        raise FeedFormatError(f"the header cannot be read as CSV: {error}") from None
+    yield from _rows(feed, reader, columns)
+
+
+def _rows(feed: str, reader: Any, columns: list[str]) -> Iterator[FeedRow | RejectedRow]:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # e.g. a field beyond the csv module's size limit
+            raise FeedFormatError(f"line {reader.line_num} cannot be read as CSV: {error}") from None
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(columns):
-            error = InvalidValue(
+            wrong = InvalidValue(
                 "row", Problem.BAD_FORMAT, f"列数が{len(cells)}です（{len(columns)}列必要）",
                 f"{len(cells)} cells, {len(columns)} expected",
             )  # fmt: skip
-            yield RejectedRow(reader.line_num, (error,))
+            yield RejectedRow(reader.line_num, (wrong,))
             continue
         yield parse_row(feed, reader.line_num, dict(zip(columns, cells, strict=True)))
 
