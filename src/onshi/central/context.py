@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass
 
 from onshi.central.ratelimit import RateLimiter
 from onshi.config import Settings
+from onshi.services.audit_chain import keep_sealing
 from onshi.store.audit import GroupCommitAuditLog
 from onshi.store.database import Database
 
@@ -16,6 +19,7 @@ class Central:
     db: Database
     audit: GroupCommitAuditLog
     limiter: RateLimiter
+    _sealer: asyncio.Task[None] | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> Central:
@@ -25,7 +29,12 @@ class Central:
 
     async def start(self) -> None:
         await self.audit.start()
+        self._sealer = asyncio.create_task(keep_sealing(self.db), name="audit-sealer")
 
     async def stop(self) -> None:
+        if self._sealer is not None:
+            self._sealer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sealer
         await self.audit.stop()
         await self.db.close()

@@ -6,6 +6,7 @@ the searched key (保険者番号:記号:番号:枝番) and, when a person match
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,3 +32,12 @@ class AuditEvent:
     subject_key: str | None = None
     detail: dict[str, Any] | None = None
     occurred_at: datetime = field(default_factory=now_jst)
+
+
+GENESIS = "0" * 64  # the chain's value before the first event
+
+
+def chain_step(previous: str, canonical: bytes) -> str:
+    """The audit chain after one more event: SHA-256 over the previous value and the event's
+    canonical form. Editing, deleting or inserting any sealed event changes every value after it."""
+    return hashlib.sha256(previous.encode("ascii") + b"\n" + canonical).hexdigest()

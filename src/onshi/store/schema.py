@@ -217,7 +217,7 @@ audit_events = Table(
     Index("ix_audit_events_subject", "subject_key"),
 )
 
-APPEND_ONLY_TABLES = ("audit_events", "qualification_history", "import_rejections")
+APPEND_ONLY_TABLES = ("audit_events", "qualification_history", "import_rejections", "audit_seals")
 
 # --- terminals: facility certificates and request idempotency (migration 0003) ----------------
 
@@ -539,7 +539,6 @@ disaster_declarations = Table(
     Column("cancelled_by", String(64)),
 )
 
-
 # --- consent web: マイナ在宅受付Web, patient menu, online care (migration 0009) ------------------
 
 web_sessions = Table(
@@ -729,4 +728,19 @@ public_expense_card_links = Table(
     Column("checked", String(64), nullable=False),
     Column("unverified", String(64), nullable=False),
     Index("ix_public_expense_card_links_recipient", "payer_number", "recipient_number"),
+)
+
+# --- the audit chain (migration 0011) ------------------------------------------------------------
+
+audit_seals = Table(
+    "audit_seals",
+    metadata,
+    # Seal n covers the audit events with ids in (seal n-1's through_id, through_id], chained
+    # by hash (onshi.domain.audit.chain_step). `seq` is the previous seal's + 1, so two sealers
+    # racing make one seal. Append-only, like the events.
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("through_id", Id, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("chain_hash", String(64), nullable=False),
+    Column("sealed_at", DateTime(timezone=True), nullable=False),
 )
