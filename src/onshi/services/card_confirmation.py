@@ -163,7 +163,7 @@ async def _confirm(
     presented = _verified(anchor, actor, request, at)
     trace.serial, trace.form_factor = presented.serial, presented.form_factor
     if is_expired(presented.not_after, at):
-        raise CardRefusal(CardProblem.EXPIRED, f"有効期限：{_day(presented.not_after)}")
+        raise CardRefusal(CardProblem.EXPIRED, f"有効期限：{expiry_day(presented.not_after)}")
     async with db.write() as conn:
         if not await cards.consume_challenge(conn, request.challenge, actor.id, at, CHALLENGE_LIFETIME):
             raise CardRefusal(CardProblem.CHALLENGE)
@@ -171,7 +171,7 @@ async def _confirm(
         record = await cards.certificate(conn, presented.serial)
         facility = await facilities.get(conn, FacilityCode(actor.id))
         link = await cards.linkage(conn, presented.serial)
-    record = _usable(record, presented)
+    record = usable_record(record, presented)
     if record.form_factor is FormFactor.SMARTPHONE and not (facility and facility.accepts_smartphone):
         raise CardRefusal(CardProblem.SMARTPHONE_NOT_ACCEPTED)
     aid = await aid_of_card(db, audit, actor, record, request.surface, at) if link is None else None
@@ -179,8 +179,8 @@ async def _confirm(
         return _medical_aid_confirmed(aid, presented, request, at)
     resolved = await resolve_person(db, audit, actor, record, link, request.surface, at)
     trace.subject = resolved.person
-    verdict, reference = await _decide(db, actor, resolved.person, at.date())
-    _check_consent(request.consent, verdict, at.date())
+    verdict, reference = await decide_for_person(db, actor, resolved.person, at.date())
+    check_consent(request.consent, verdict, at.date())
     grant_id = await _record_consent(db, actor, request, verdict, at)
     public_expense = await findings_of(db, verdict, at.date(), actor.id)
     return CardConfirmed(
@@ -234,7 +234,7 @@ def _verified(
     return presented
 
 
-def _usable(
+def usable_record(
     record: CertificateRecord | None, presented: certificates.PresentedCertificate
 ) -> CertificateRecord:
     if record is None or record.fingerprint != presented.fingerprint:
@@ -247,7 +247,9 @@ def _usable(
     return record
 
 
-async def _decide(db: Database, actor: Actor, person: MemberKey, on: date) -> tuple[Verdict, str | None]:
+async def decide_for_person(
+    db: Database, actor: Actor, person: MemberKey, on: date
+) -> tuple[Verdict, str | None]:
     """The verdict for the linked person, as for a confirmation by their card numbers."""
     async with db.read() as conn:
         family = await qualifications.family(conn, person.insurer_number, person.symbol, person.number)
@@ -278,7 +280,7 @@ async def _record_consent(
     return grant.id
 
 
-def _check_consent(choices: ConsentChoices, verdict: Verdict, on: date) -> None:
+def check_consent(choices: ConsentChoices, verdict: Verdict, on: date) -> None:
     if verdict.subject is None:
         return
     try:
@@ -287,12 +289,12 @@ def _check_consent(choices: ConsentChoices, verdict: Verdict, on: date) -> None:
         raise CardRefusal(CardProblem.CONSENT_INVALID, error.message_ja, verdict.subject.key) from None
 
 
-def _day(moment: datetime) -> str:
+def expiry_day(moment: datetime) -> str:
     return format_ja(moment.astimezone(JST).date())
 
 
 def expiry_message(not_after: datetime) -> str:
     return (
-        f"利用者証明用電子証明書の有効期限は{_day(not_after)}です。"
+        f"利用者証明用電子証明書の有効期限は{expiry_day(not_after)}です。"
         "お住まいの市区町村の窓口で更新の手続きをしてください。"
     )

@@ -23,7 +23,7 @@ from onshi.domain.card import CardProblem, is_expired
 from onshi.domain.dates import now_jst
 from onshi.domain.facility import FacilityStatus
 from onshi.domain.qualification import MemberKey
-from onshi.services.card_confirmation import _day, _usable
+from onshi.services.card_confirmation import expiry_day, usable_record
 from onshi.services.card_linkage import CardRefusal
 from onshi.store import apikeys, cards, patient_challenges, web_sessions
 from onshi.store.audit import AuditLog
@@ -158,14 +158,14 @@ async def _signed_in_person(
     except CertificateRefused as refused:
         raise CardRefusal(refused.problem) from None
     if is_expired(presented.not_after, at):
-        raise CardRefusal(CardProblem.EXPIRED, f"有効期限：{_day(presented.not_after)}")
+        raise CardRefusal(CardProblem.EXPIRED, f"有効期限：{expiry_day(presented.not_after)}")
     async with db.write() as conn:
         if not await patient_challenges.consume(conn, challenge, at, CHALLENGE_LIFETIME):
             raise CardRefusal(CardProblem.CHALLENGE)
     async with db.read() as conn:
         record = await cards.certificate(conn, presented.serial)
         link = await cards.linkage(conn, presented.serial)
-    _usable(record, presented)
+    usable_record(record, presented)
     if link is None:
         raise CardRefusal(
             CardProblem.NOT_LINKED,

@@ -30,10 +30,10 @@ from onshi.services.card_confirmation import (
     CardConfirmed,
     CardOutcome,
     CardRefused,
-    _check_consent,
-    _day,
-    _decide,
-    _usable,
+    check_consent,
+    decide_for_person,
+    expiry_day,
+    usable_record,
 )
 from onshi.services.card_linkage import CardRefusal, resolve_person
 from onshi.services.consents import record_grant
@@ -105,7 +105,7 @@ async def _confirm(
     trace.detail["certificate"] = presented.serial
     trace.detail["form_factor"] = presented.form_factor.value
     if is_expired(presented.not_after, at):
-        raise CardRefusal(CardProblem.EXPIRED, f"有効期限：{_day(presented.not_after)}")
+        raise CardRefusal(CardProblem.EXPIRED, f"有効期限：{expiry_day(presented.not_after)}")
     if presented.form_factor is not FormFactor.CARD:
         raise CardRefusal(
             CardProblem.SMARTPHONE_NOT_ACCEPTED, "目視確認はマイナンバーカード（顔写真付き）でのみ行えます。"
@@ -113,11 +113,11 @@ async def _confirm(
     async with db.read() as conn:
         record = await cards.certificate(conn, presented.serial)
         link = await cards.linkage(conn, presented.serial)
-    record = _usable(record, presented)
+    record = usable_record(record, presented)
     resolved = await resolve_person(db, audit, actor, record, link, None, at)
     trace.subject = member_subject_key(resolved.person)
-    verdict, reference = await _decide(db, actor, resolved.person, at.date())
-    _check_consent(request.consent, verdict, at.date())
+    verdict, reference = await decide_for_person(db, actor, resolved.person, at.date())
+    check_consent(request.consent, verdict, at.date())
     grant_id = None
     agreed = request.consent.agreed
     if verdict.subject is not None and (agreed or request.context is ConsentContext.HOME_VISIT):
