@@ -45,7 +45,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 
 @pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)
 def test_db_upgrade_creates_the_schema(empty_database_url: str) -> None:
-    onshi = Cli(empty_database_url)
+    onshi = Cli(empty_database_url, real_executable=True)  # the installed entry point, as scripts call it
     refused = onshi("facility", "list", check=False)
     assert refused.returncode == 1
     assert "onshi db upgrade" in refused.stderr
