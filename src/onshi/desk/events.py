@@ -14,6 +14,8 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from onshi.waiting import within
+
 KEEPALIVE_SECONDS = 15.0
 QUEUE_LIMIT = 100
 
@@ -45,9 +47,8 @@ async def stream(queue: asyncio.Queue[dict[str, Any]], stop: asyncio.Event) -> A
     """The text/event-stream of one page: `event: <type>` + JSON data; comments keep it open."""
     yield "retry: 2000\n\n"
     while not stop.is_set():
-        try:
-            event = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
-        except TimeoutError:
+        event = await within(KEEPALIVE_SECONDS, queue.get())
+        if event is None:
             yield ": keepalive\n\n"
             continue
         data = json.dumps(event, ensure_ascii=False, default=str)

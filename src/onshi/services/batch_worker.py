@@ -5,13 +5,13 @@ PostgreSQL they share the work through SKIP LOCKED; on SQLite they take turns.""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from onshi.services.batches import work_one
 from onshi.store.database import Database
+from onshi.waiting import within
 
 log = logging.getLogger("onshi.worker")
 IDLE_SECONDS = 0.2  # how soon a new upload is picked up
@@ -42,5 +42,4 @@ async def run_worker(db: Database, stop: asyncio.Event, until_idle: bool = False
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
+    await within(seconds, stop.wait())

@@ -14,7 +14,6 @@ terminal gave itself with central's real ones.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -25,6 +24,7 @@ from onshi.terminal import files
 from onshi.terminal.client import CentralClient, Refused, Unavailable
 from onshi.terminal.emergency import STATUS_NAME, EmergencyState
 from onshi.terminal.journal import Journal, Reconcile, Reconciliation
+from onshi.waiting import within
 
 log = logging.getLogger("onshi.terminal")
 
@@ -43,8 +43,7 @@ def reconciled_filename(result_filename: str) -> str:
 
 async def nap(wake: asyncio.Event, seconds: float) -> None:
     """Sleep `seconds`, or until `wake` is set (then clear it for the next nap)."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(wake.wait(), seconds)
+    await within(seconds, wake.wait())
     wake.clear()
 
 
