@@ -31,6 +31,7 @@ from starlette.responses import Response
 from onshi import wire
 from onshi.central.auth import authenticate
 from onshi.central.context import Central
+from onshi.central.csv_upload import own_rows_only, receive_feed
 from onshi.central.responses import RowId, json_response, problem, wire_response
 from onshi.domain.actors import ActorKind
 from onshi.domain.clinical import ClinicalRecord, RecordKind
@@ -41,13 +42,13 @@ from onshi.services import disasters, reinquiry
 from onshi.services.clinical import VIEW_ACTION, ClinicalPage, ClinicalQuery, view
 from onshi.services.clinical_import import import_clinical
 from onshi.services.confirmation import NumberConfirmation, result_document, search_echo
+from onshi.services.insurer_import import ImportReport
 from onshi.services.request_files import result_header
 
 router = APIRouter(tags=["clinical"])
 FACILITY = frozenset({ActorKind.FACILITY})
 FEEDERS = frozenset({ActorKind.INSURER, ActorKind.OPERATOR})
 OPERATOR = frozenset({ActorKind.OPERATOR})
-MAX_CLINICAL_FEED_BYTES = 256 * 1024**2
 
 
 class PatientNumbers(BaseModel):
@@ -152,26 +153,12 @@ async def reinquire(body: PatientNumbers, request: Request) -> Response:
 async def upload(feed: str, request: Request) -> Response:
     central: Central = request.app.state.central
     actor = await authenticate(central, request, FEEDERS, None)
-    if feed not in FEEDS:
-        return problem(404, "unknown_feed", f"feed は {' / '.join(FEEDS)} のいずれかです")
-    data = bytearray()
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > MAX_CLINICAL_FEED_BYTES:
-            return problem(413, "too_large", f"feed exceeds {MAX_CLINICAL_FEED_BYTES} bytes")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return problem(415, "not_utf8", f"CSVはUTF-8で送ってください（{error.start}バイト目）")
-    allowed = {actor.id} if actor.kind is ActorKind.INSURER else None
-    source = request.headers.get("x-filename", "api")[:100]
-    try:
-        report = await import_clinical(
-            central.db, central.audit, feed, text.splitlines(), actor, source, allowed
-        )
-    except FeedFormatError as error:
-        return problem(400, "bad_feed", str(error))
-    return json_response({"ok": report.ok, **report.as_dict()})
+    allowed = own_rows_only(actor, ActorKind.INSURER)
+
+    async def load(name: str, lines: list[str], source: str) -> ImportReport:
+        return await import_clinical(central.db, central.audit, name, lines, actor, source, allowed)
+
+    return await receive_feed(request, feed, FEEDS, load, (FeedFormatError,))
 
 
 class DisasterBody(BaseModel):

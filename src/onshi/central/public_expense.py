@@ -19,10 +19,12 @@ from starlette.responses import Response
 from onshi import wire
 from onshi.central.auth import authenticate
 from onshi.central.context import Central
-from onshi.central.responses import json_response, problem, wire_response
+from onshi.central.csv_upload import own_rows_only, receive_feed
+from onshi.central.responses import wire_response
 from onshi.domain.actors import ActorKind
 from onshi.feeds.public_expense_csv import FEEDS, FeedFormatError
 from onshi.services.confirmation import InputRejected
+from onshi.services.insurer_import import ImportReport
 from onshi.services.public_expense_confirmation import (
     ACTION,
     RecipientConfirmation,
@@ -37,7 +39,6 @@ from onshi.wire.result_codes import INPUT_ERRORS
 router = APIRouter(prefix="/api/v1/public-expense", tags=["public expense"])
 FACILITY = frozenset({ActorKind.FACILITY})
 FEEDERS = frozenset({ActorKind.PAYER, ActorKind.OPERATOR})
-MAX_FEED_BYTES = 256 * 1024**2
 
 
 @router.post(
@@ -50,26 +51,12 @@ MAX_FEED_BYTES = 256 * 1024**2
 async def upload(feed: str, request: Request) -> Response:
     central: Central = request.app.state.central
     actor = await authenticate(central, request, FEEDERS, None)
-    if feed not in FEEDS:
-        return problem(404, "unknown_feed", f"feed は {' / '.join(FEEDS)} のいずれかです")
-    data = bytearray()
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > MAX_FEED_BYTES:
-            return problem(413, "too_large", f"feed exceeds {MAX_FEED_BYTES} bytes")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return problem(415, "not_utf8", f"CSVはUTF-8で送ってください（{error.start}バイト目）")
-    allowed = {actor.id} if actor.kind is ActorKind.PAYER else None
-    source = request.headers.get("x-filename", "api")[:100]
-    try:
-        report = await import_public_expense(
-            central.db, central.audit, feed, text.splitlines(), actor, source, allowed
-        )
-    except FeedFormatError as error:
-        return problem(400, "bad_feed", str(error))
-    return json_response({"ok": report.ok, **report.as_dict()})
+    allowed = own_rows_only(actor, ActorKind.PAYER)
+
+    async def load(name: str, lines: list[str], source: str) -> ImportReport:
+        return await import_public_expense(central.db, central.audit, name, lines, actor, source, allowed)
+
+    return await receive_feed(request, feed, FEEDS, load, (FeedFormatError,))
 
 
 class RecipientBody(BaseModel):

@@ -3,18 +3,15 @@ records from insurers' claims and checkup data (docs/clinical-feed.md)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-import orjson
 import typer
 
-from onshi.cli._common import console, fail, operator_actor, run
+from onshi.cli._common import console, operator_actor, run
+from onshi.cli._feeds import import_file
 from onshi.domain.dates import today_jst
 from onshi.feeds.clinical_csv import FEEDS, FeedFormatError
-from onshi.feeds.text import NotUtf8, open_feed
 from onshi.services.clinical_import import import_clinical, purge_expired
-from onshi.services.insurer_import import ImportReport
 from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
 
@@ -29,33 +26,7 @@ def import_command(
 ) -> None:
     """Load clinical records. Bad rows (and rows naming no insured person) are reported with
     their line and reasons and the rest load; exits with status 1 when any row was rejected."""
-    if feed not in FEEDS:
-        fail(f"unknown feed {feed!r}: one of {', '.join(FEEDS)}")
-
-    async def work(database: Database) -> ImportReport:
-        with open_feed(file) as lines:
-            return await import_clinical(
-                database, DirectAuditLog(database.engine), feed, lines, operator_actor(), str(file)
-            )
-
-    try:
-        report = run(work)
-    except (FeedFormatError, NotUtf8) as error:
-        fail(f"{file}: {error}")
-        return
-    if as_json:
-        sys.stdout.write(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
-    else:
-        for row in report.rejected:
-            console.print(
-                f"[red]line {row.line}[/]: {row.reason_en}  [dim]({row.reason_ja})[/]", highlight=False
-            )
-        console.print(
-            f"{feed} import {report.import_id}: {report.total} rows, {report.loaded} loaded, "
-            f"{report.unchanged} already stored, {len(report.rejected)} rejected"
-        )
-    if report.rejected:
-        raise typer.Exit(1)
+    import_file(feed, file, FEEDS, import_clinical, (FeedFormatError,), as_json)
 
 
 @app.command("purge")

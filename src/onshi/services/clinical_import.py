@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import date
-from itertools import islice
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -22,7 +22,7 @@ from onshi.domain.errors import InvalidValue, Problem
 from onshi.feeds._block import RejectedRow
 from onshi.feeds.clinical_csv import ClinicalRow, Holder, parse_csv
 from onshi.services.consents import patient_of
-from onshi.services.insurer_import import ImportReport, finish_import, open_import
+from onshi.services.insurer_import import ImportReport, import_rows
 from onshi.store import clinical, qualifications
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
@@ -42,20 +42,13 @@ async def import_clinical(
     allowed_insurers: Collection[str] | None = None,
 ) -> ImportReport:
     """Raises FeedFormatError (before anything is recorded) when the header is unusable."""
-    rows = parse_csv(feed, lines)
-    first = list(islice(rows, CHUNK_ROWS))  # the header is read (and checked) here
-    report = await open_import(db, actor, f"{feed}:{source}")
-    status = "failed"
-    try:
-        chunk = first
-        while chunk:
-            async with db.write() as conn:
-                await _load(conn, report, chunk, allowed_insurers)
-            chunk = list(islice(rows, CHUNK_ROWS))
-        status = "done"
-    finally:
-        await finish_import(db, audit, actor, report, status, f"{feed}:{source}", ACTION)
-    return report
+
+    async def load(conn: AsyncConnection, report: ImportReport, chunk: list[Any]) -> None:
+        await _load(conn, report, chunk, allowed_insurers)
+
+    return await import_rows(
+        db, audit, actor, f"{feed}:{source}", parse_csv(feed, lines), load, ACTION, CHUNK_ROWS
+    )
 
 
 async def _load(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -211,3 +212,32 @@ async def finish_import(
             detail={"import_id": report.import_id, "source": source, "rejected": len(report.rejected)},
         )
     )
+
+
+async def import_rows(
+    db: Database,
+    audit: AuditLog,
+    actor: Actor,
+    source: str,
+    rows: Iterator[Any],
+    load_chunk: Callable[[AsyncConnection, ImportReport, list[Any]], Awaitable[None]],
+    action: str,
+    chunk_rows: int = 1000,
+) -> ImportReport:
+    """The row-by-row feeds (clinical records, public expense): parsed rows are loaded a chunk
+    per transaction by `load_chunk`, which adds to the report; the import is recorded and audited
+    as done or failed. The first chunk is read before anything is recorded, so a file whose
+    header is unusable raises (FeedFormatError) and leaves no trace but the error."""
+    first = list(islice(rows, chunk_rows))
+    report = await open_import(db, actor, source)
+    status = "failed"
+    try:
+        chunk = first
+        while chunk:
+            async with db.write() as conn:
+                await load_chunk(conn, report, chunk)
+            chunk = list(islice(rows, chunk_rows))
+        status = "done"
+    finally:
+        await finish_import(db, audit, actor, report, status, source, action)
+    return report

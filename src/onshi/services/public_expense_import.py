@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import insert
@@ -23,7 +22,7 @@ from onshi.domain.errors import InvalidValue, Problem
 from onshi.domain.public_expense import Entitlement, MedicalTicket, PayerNumber, PayerRecord
 from onshi.feeds._block import RejectedRow
 from onshi.feeds.public_expense_csv import FeedRow, RecipientRow, parse_csv
-from onshi.services.insurer_import import ImportReport, finish_import, open_import
+from onshi.services.insurer_import import ImportReport, import_rows
 from onshi.store import public_expense as store
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
@@ -44,20 +43,13 @@ async def import_public_expense(
 ) -> ImportReport:
     """Raises FeedFormatError (before anything is recorded) when the header is unusable.
     `allowed_payers`: the payer numbers the caller may load (None: any, for operators)."""
-    rows = parse_csv(feed, lines)
-    first = list(islice(rows, CHUNK_ROWS))  # the header is read (and checked) here
-    report = await open_import(db, actor, f"{feed}:{source}")
-    status = "failed"
-    try:
-        chunk = first
-        while chunk:
-            async with db.write() as conn:
-                await _Chunk(conn, report, feed, allowed_payers).load(chunk)
-            chunk = list(islice(rows, CHUNK_ROWS))
-        status = "done"
-    finally:
-        await finish_import(db, audit, actor, report, status, f"{feed}:{source}", ACTION)
-    return report
+
+    async def load(conn: AsyncConnection, report: ImportReport, chunk: list[Any]) -> None:
+        await _Chunk(conn, report, feed, allowed_payers).load(chunk)
+
+    return await import_rows(
+        db, audit, actor, f"{feed}:{source}", parse_csv(feed, lines), load, ACTION, CHUNK_ROWS
+    )
 
 
 @dataclass
