@@ -184,6 +184,24 @@ facilities = Table(
     Column("status", String(16), nullable=False),
     Column("accepts_smartphone", Boolean, nullable=False),
     *_timestamps(),
+    # 義務化対象: the day the obligation to confirm online applies to it (migration 0012); NULL
+    # when it does not (paper claims, opened later and not yet counted, or not known).
+    Column("obligated_from", Date),
+)
+
+# The dated onboarding steps each facility reached (migration 0012): written by the portal (or
+# a facility-data load), read by the adoption statistics "as of" a date. One row per step, the
+# first day it was reached; onshi.domain.milestones.Milestone names them.
+facility_milestones = Table(
+    "facility_milestones",
+    metadata,
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), nullable=False),
+    Column("milestone", String(24), nullable=False),
+    Column("reached_on", Date, nullable=False),
+    Column("source", String(16), nullable=False),  # portal / load / seed
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("facility_code", "milestone", name="pk_facility_milestones"),
+    Index("ix_facility_milestones_milestone", "milestone", "reached_on"),
 )
 
 api_keys = Table(
