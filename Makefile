@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo test lint typecheck unit bench clean chromium
+.PHONY: install demo test lint typecheck unit bench soak clean chromium
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "onshi needs Python 3.11+"'
@@ -37,6 +37,17 @@ unit: $(STAMP) chromium
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck unit  ## everything CI runs
+
+# The fault tests again and again, each round striking at new random points (tests/faults.py);
+# a failure names its point and the seed that replays it. Not part of `make test`.
+FAULT_TESTS := tests/terminal/test_crash.py tests/central/test_consent_crash.py \
+	tests/central/test_database_restart.py tests/terminal/test_batch_restart.py tests/cli/test_worker.py
+SOAK_ROUNDS ?= 10
+soak: $(STAMP)
+	for round in $$(seq 1 $(SOAK_ROUNDS)); do \
+		echo "soak round $$round/$(SOAK_ROUNDS)"; \
+		$(BIN)/pytest -q -p no:randomly -n $(PYTEST_WORKERS) --dist loadgroup $(FAULT_TESTS) || exit 1; \
+	done
 
 bench: $(STAMP)  ## figures in bench/README.md (starts a tuned scratch PostgreSQL under bench/out/pg)
 	ONSHI_BENCH_PG=$${ONSHI_BENCH_PG-tuned} $(BIN)/python -m bench.run all

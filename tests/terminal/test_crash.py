@@ -16,6 +16,7 @@ from onshi.config import Settings
 from onshi.store.schema import audit_events, terminal_requests
 from tests.central.conftest import free_port
 from tests.central.test_api import request_xml
+from tests.faults import fault_count, replay
 from tests.terminal.conftest import FACILITY, TlsCentral, prepare
 from tests.terminal.test_agent import count, results_in
 
@@ -47,24 +48,27 @@ def drop_requests(root: Path) -> Path:
     return root
 
 
-def kill_9_once_answering(process: subprocess.Popen[bytes], root: Path) -> None:
-    """SIGKILL `process` as soon as a few results are out, and check the rest were not."""
+def kill_9_once_answering(process: subprocess.Popen[bytes], root: Path, where: str) -> str:
+    """SIGKILL `process` once a random number of results are out (check the rest were not);
+    returns the point, for failure messages."""
+    after = fault_count(where, 1, FILES // 2)
     try:
-        assert wait_for(lambda: len(results_in(root)) >= 3)
+        assert wait_for(lambda: len(results_in(root)) >= after)
     finally:
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
     assert len(results_in(root)) < FILES, "the kill came too late to test anything"
+    return replay(where, after)
 
 
 def test_kill_9_mid_load_loses_and_duplicates_nothing(tls_central: TlsCentral, tmp_path: Path) -> None:
     tls_central.credentials(tmp_path / "cred")
     root = drop_requests(tmp_path / "terminal")
     terminal = start_terminal(root, tls_central, tmp_path / "cred")
-    kill_9_once_answering(terminal, root)
+    fault = kill_9_once_answering(terminal, root, "terminal-results")
     terminal = start_terminal(root, tls_central, tmp_path / "cred")
     try:
-        assert wait_for(lambda: len(results_in(root)) == FILES)
+        assert wait_for(lambda: len(results_in(root)) == FILES), fault
         time.sleep(0.5)  # anything written twice would show up now
     finally:
         terminal.terminate()
@@ -79,11 +83,16 @@ def test_kill_9_mid_load_loses_and_duplicates_nothing(tls_central: TlsCentral, t
     assert not [p for p in (root / "res").iterdir() if p.name.startswith(".")]
 
 
-def start_central(settings: Settings, port: int) -> subprocess.Popen[bytes]:
-    """`onshi serve --tls` as its own process, so that it can really be killed."""
+def start_central(settings: Settings, port: int, tls: bool = True) -> subprocess.Popen[bytes]:
+    """`onshi serve [--tls]` as its own process, so that it can really be killed."""
     onshi = Path(sys.executable).with_name("onshi")
-    env = {**os.environ, "ONSHI_DATABASE_URL": settings.database_url, "ONSHI_PKI_DIR": str(settings.pki_dir)}
-    command = [str(onshi), "serve", "--tls", "--port", str(port)]
+    env = {
+        **os.environ,
+        "ONSHI_DATABASE_URL": settings.database_url,
+        "ONSHI_PKI_DIR": str(settings.pki_dir),
+        "ONSHI_RATE_LIMIT": str(settings.rate_limit_per_second),
+    }
+    command = [str(onshi), "serve", *(["--tls"] if tls else []), "--port", str(port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     assert wait_for(lambda: _listening(port), 30), "central did not start"
     return process
@@ -104,10 +113,10 @@ def test_kill_9_of_central_mid_load_loses_and_duplicates_nothing(database_url: s
     central = start_central(settings, port)
     terminal = start_terminal(root, live, tmp_path / "cred")
     try:
-        kill_9_once_answering(central, root)
+        fault = kill_9_once_answering(central, root, "central-results")
         time.sleep(1)  # the terminal keeps the rest journaled and retries
         central = start_central(settings, port)
-        assert wait_for(lambda: len(results_in(root)) == FILES)
+        assert wait_for(lambda: len(results_in(root)) == FILES), fault
         time.sleep(0.5)  # anything written twice would show up now
     finally:
         terminal.terminate()

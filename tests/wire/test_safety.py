@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 
 from onshi import wire
@@ -104,3 +106,21 @@ def test_file_names() -> None:
         with pytest.raises(wire.WireError) as caught:
             wire.kind_of_filename(name)
         assert caught.value.kind is WireErrorKind.WRONG_MESSAGE
+
+
+def test_quadratic_blowup_is_refused() -> None:
+    """One large entity referenced many times (no nesting, so no entity-depth limit stops it)."""
+    bomb = f'<!DOCTYPE x [<!ENTITY big "{"x" * 50_000}">]>' + good("&big;" * 10_000)
+    assert kind_of_failure(bomb.encode()) is WireErrorKind.FORBIDDEN_MARKUP
+
+
+def test_refusing_a_huge_file_allocates_little() -> None:
+    """A file over the size limit is refused before it is decoded or parsed: bounded memory."""
+    huge = good("x" * (16 * 1024 * 1024)).encode()
+    tracemalloc.start()
+    try:
+        assert kind_of_failure(huge) is WireErrorKind.TOO_LARGE
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < len(huge) // 4

@@ -37,8 +37,9 @@ async def receive_feed(
     except UnicodeDecodeError as error:
         return problem(415, "not_utf8", f"CSVはUTF-8で送ってください（{error.start}バイト目）")
     source = request.headers.get("x-filename", "api")[:100]
+    lines = text.splitlines(keepends=True)  # keep the ends: a quoted cell may hold a line break
     try:
-        report = await importer(feed, text.splitlines(), source)
+        report = await importer(feed, lines, source)
     except format_errors as error:
         return problem(400, "bad_feed", str(error))
     return json_response({"ok": report.ok, **report.as_dict()})

@@ -33,6 +33,7 @@ from onshi.desk.store import DeskError
 from onshi.domain.batch import MAX_ENTRIES
 from onshi.domain.dates import now_jst, parse_flexible_date
 from onshi.domain.errors import InvalidValue
+from onshi.feeds.text import FeedFormatError, csv_records
 
 COLUMNS = {
     "予約日時": "appointment",
@@ -79,15 +80,25 @@ def decode(data: bytes) -> str:
 
 
 def read_rows(text: str) -> list[ListRow]:
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+    try:
+        return _read_rows(text)
+    except FeedFormatError as error:  # a record the csv module cannot read
+        raise DeskError(f"CSVを読めません: {error}") from None
+
+
+def _read_rows(text: str) -> list[ListRow]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records = csv_records(reader)
+    header = next(records, None)
     if header is None:
         raise DeskError("CSVが空です")
     names = [COLUMNS.get(h.strip(), h.strip() if h.strip() in ENGLISH else "") for h in header]
     if "birthdate" not in names and "patient_number" not in names:
         raise DeskError("見出し行に「生年月日」または「患者番号」の列が必要です")
     rows = []
-    for line, cells in enumerate(reader, start=2):
+    ended = reader.line_num
+    for cells in records:
+        line, ended = ended + 1, reader.line_num  # where the record starts (a cell may span lines)
         if not any(cell.strip() for cell in cells):
             continue
         values = {

@@ -8,7 +8,17 @@ statuses lives in one place: `onshi.wire.result_codes`.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+
+# Messages echo the rejected value so a feeder can find it; a run of exactly 12 digits (half- or
+# full-width) may be a My Number (個人番号) and is never echoed, whatever field it was sent in.
+_MY_NUMBER_LIKE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+MY_NUMBER_MASK = "＊" * 12
+
+
+def redact_my_number(text: str) -> str:
+    return _MY_NUMBER_LIKE.sub(MY_NUMBER_MASK, text)
 
 
 class Problem(StrEnum):
@@ -26,6 +36,7 @@ class InvalidValue(ValueError):
     """A value that breaks a domain rule."""
 
     def __init__(self, field: str, problem: Problem, message_ja: str, message_en: str) -> None:
+        message_ja, message_en = redact_my_number(message_ja), redact_my_number(message_en)
         super().__init__(f"{field}: {message_en}")
         self.field = field
         self.problem = problem

@@ -22,14 +22,12 @@ from onshi.domain.facility import FacilityCode
 from onshi.domain.insurer import InsurerNumber
 from onshi.feeds import _cells
 from onshi.feeds._block import RejectedRow
+from onshi.feeds.text import FeedFormatError as FeedFormatError  # re-exported: the feed's refusal
+from onshi.feeds.text import csv_records
 
 IDENTITY = ("insurer_number", "symbol", "number", "branch", "birthdate")
 SITE = ("facility_code", "facility_name")
 URINE = frozenset({"-", "±", "+", "2+", "3+", "4+"})
-
-
-class FeedFormatError(ValueError):
-    """The file as a whole cannot be read (header), as opposed to a bad row."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +194,12 @@ def parse_csv(feed: str, lines: Iterable[str]) -> Iterator[ClinicalRow | Rejecte
     if feed not in CELLS:
         raise FeedFormatError(f"unknown feed {feed!r} (one of {', '.join(FEEDS)})")
     reader = csv.reader(lines)
+    records = csv_records(reader)
     try:
-        columns = read_header(feed, next(reader))
+        columns = read_header(feed, next(records))
     except StopIteration:
         raise FeedFormatError("the file is empty (a header row is required)") from None
-    for cells in reader:
+    for cells in records:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue

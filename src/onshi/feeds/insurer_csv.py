@@ -47,6 +47,8 @@ from onshi.feeds._block import BlockValidator, RejectedRow, RowCheck, ValidatedB
 
 __all__ = ["AcceptedRow", "FeedFormatError", "FeedReader", "RejectedRow", "ValidatedBlock", "parse_csv"]
 from onshi.feeds._cells import CellParser
+from onshi.feeds.text import FeedFormatError as FeedFormatError  # re-exported: the feed's refusal
+from onshi.feeds.text import csv_records
 
 REQUIRED_COLUMNS = (
     "insurer_number",
@@ -171,10 +173,6 @@ class AcceptedRow:
         return qualification_from_values(self.values)
 
 
-class FeedFormatError(ValueError):
-    """The file as a whole cannot be read (no header, unknown or missing columns)."""
-
-
 def read_header(header: list[str]) -> list[str]:
     """Column names in canonical snake_case; raises FeedFormatError on unknown or missing ones."""
     columns = [snake_case(name.strip().lstrip("\ufeff")) for name in header]
@@ -210,10 +208,11 @@ class FeedReader:
         self, lines: Iterable[str], columns: Sequence[str] | None = None, first_line: int = 1
     ) -> None:
         self._reader = csv.reader(lines)
+        self._records = csv_records(self._reader)
         self._line_offset = first_line - 1
         if columns is None:
             try:
-                header = next(self._reader)
+                header = next(self._records)
             except StopIteration:
                 raise FeedFormatError("the file is empty: a header row is required") from None
             columns = read_header(header)
@@ -224,7 +223,7 @@ class FeedReader:
         """The next `size` records, validated; None at the end of the file."""
         reader = self._reader
         start = reader.line_num + 1 + self._line_offset
-        records = list(itertools.islice(reader, size))
+        records = list(itertools.islice(self._records, size))
         if not records:
             return None
         if reader.line_num + self._line_offset - start + 1 == len(records):

@@ -32,12 +32,10 @@ from onshi.domain.public_expense import (
 from onshi.domain.qualification import MemberKey
 from onshi.feeds import _cells
 from onshi.feeds._block import RejectedRow
+from onshi.feeds.text import FeedFormatError as FeedFormatError  # re-exported: the feed's refusal
+from onshi.feeds.text import csv_records
 
 Cell = Callable[[str], Any]
-
-
-class FeedFormatError(ValueError):
-    """The file as a whole cannot be read (header), as opposed to a bad row."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,23 +204,18 @@ def parse_csv(feed: str, lines: Iterable[str]) -> Iterator[FeedRow | RejectedRow
     if feed not in CELLS:
         raise FeedFormatError(f"unknown feed {feed!r} (one of {', '.join(FEEDS)})")
     reader = csv.reader(lines)
+    records = csv_records(reader)
     try:
-        columns = read_header(feed, next(reader))
+        columns = read_header(feed, next(records))
     except StopIteration:
         raise FeedFormatError("the file is empty (a header row is required)") from None
-    except csv.Error as error:
-        raise FeedFormatError(f"the header cannot be read as CSV: {error}") from None
-    yield from _rows(feed, reader, columns)
+    yield from _rows(feed, reader, records, columns)
 
 
-def _rows(feed: str, reader: Any, columns: list[str]) -> Iterator[FeedRow | RejectedRow]:
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:  # e.g. a field beyond the csv module's size limit
-            raise FeedFormatError(f"line {reader.line_num} cannot be read as CSV: {error}") from None
+def _rows(
+    feed: str, reader: Any, records: Iterator[list[str]], columns: list[str]
+) -> Iterator[FeedRow | RejectedRow]:
+    for cells in records:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(columns):

@@ -1,12 +1,38 @@
-"""Opening feed files as text: UTF-8 (an Excel BOM is fine), checked before any row is read."""
+"""Reading feed files: UTF-8 (an Excel BOM is fine), checked before any row is read, and CSV
+records whose failures refuse the file with one error every feed shares."""
 
 from __future__ import annotations
 
 import codecs
+import csv
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
+
+from onshi.domain.errors import redact_my_number
 
 CHUNK = 1 << 20
+
+
+class FeedFormatError(ValueError):
+    """The file as a whole cannot be read (no header, unknown or missing columns, a record the
+    csv module cannot read), as opposed to a bad row, which is reported and skipped. Like a
+    row's reasons, it never echoes what may be a My Number."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact_my_number(message))
+
+
+def csv_records(reader: Any) -> Iterator[list[str]]:
+    """The records of a `csv.reader`; a record it cannot read (e.g. a field beyond the csv
+    module's size limit) refuses the file with its line number instead of crashing the caller."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise FeedFormatError(f"line {reader.line_num} cannot be read as CSV: {error}") from None
 
 
 class NotUtf8(ValueError):
