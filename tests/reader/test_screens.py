@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -72,3 +73,24 @@ def test_yes_no_in_japanese_or_latin() -> None:
     assert not prompt.process_response("いいえ") and not prompt.process_response("n")
     with pytest.raises(InvalidResponse):
         prompt.process_response("たぶん")
+
+
+def test_the_result_screen_shows_public_expense_and_medical_aid_tickets() -> None:
+    screen, out = ui()
+    entry = {
+        "InsurerNumber": "01130012",
+        "PublicExpenseInfoList": [
+            {"PublicExpenseInfo": {"PublicExpenseName": "子ども医療費助成", "PublicExpenseNumber": "88130018",
+                                   "BeneficiaryNumber": "1234566", "PublicExpenseValidEndDate": "20270331"}}
+        ],
+        "PublicExpenseResultList": [
+            {"MedicalTicketInfo": {"TicketType": "01", "MedicalTreatmentMonth": "202612",
+                                   "DesignatedMedicalInstitutionName": "テスト診療所"}}
+        ],
+    }  # fmt: skip
+    body = {"QualificationValidity": "1", "ResultList": [{"ResultOfQualificationConfirmation": entry}]}
+    screen.result({"MessageBody": body}, registered=False, path=Path("face/result.xml"))
+    text = out.getvalue()
+    assert "受付が完了しました" in text
+    assert "公費：子ども医療費助成 88130018/1234566（2027/03/31まで）" in text
+    assert "医療券等：医療券 202612 テスト診療所" in text

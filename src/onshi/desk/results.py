@@ -15,6 +15,9 @@ from typing import Any
 
 from onshi.domain.dates import parse_wire_date
 from onshi.domain.names import clean_kana
+from onshi.wire.public_expense import entries_items as _items
+from onshi.wire.public_expense import public_expense_of, tickets_of
+from onshi.wire.results import result_entries
 
 EMERGENCY_CODE = "ONSW3001"  # answered by the terminal from the pre-check in emergency mode
 
@@ -129,50 +132,6 @@ def _kana(value: Any) -> str | None:
     return clean_kana(text) if text else None
 
 
-def _items(entry: dict[str, Any], wrapper: str, item: str) -> list[dict[str, Any]]:
-    """The items of a wrapper list (`<wrapper>/<item>*`), or items standing in the entry."""
-    found: list[Any] = []
-    for element in _as_list(entry.get(wrapper)):
-        found.extend(_as_list(element.get(item)) if isinstance(element, dict) else [])
-    found.extend(_as_list(entry.get(item)))
-    return [value for value in found if isinstance(value, dict)]
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
-def _entitlement_text(info: dict[str, Any]) -> str:
-    name = _text(info.get("PublicExpenseName")) or "公費"
-    numbers = "/".join(
-        filter(None, [_text(info.get("PublicExpenseNumber")), _text(info.get("BeneficiaryNumber"))])
-    )
-    end = _date(info.get("PublicExpenseValidEndDate"))
-    return f"{name} {numbers}" + (f"（{end:%Y/%m/%d}まで）" if end else "")
-
-
-def public_expense_of(entry: dict[str, Any]) -> str | None:
-    """The entitlements an entry lists (PublicExpenseInfoList), in their order, as one line;
-    an A1 entry without that list stands for its own medical aid."""
-    texts = [_entitlement_text(info) for info in _items(entry, "PublicExpenseInfoList", "PublicExpenseInfo")]
-    if not texts and _text(entry.get("InsuredCardClassification")) == "A1":
-        texts = [_entitlement_text({"PublicExpenseName": "医療扶助", **entry})]
-    return "、".join(texts) or None
-
-
-def tickets_of(entry: dict[str, Any]) -> str | None:
-    tickets = _items(entry, "PublicExpenseResultList", "MedicalTicketInfo")
-    texts = [
-        " ".join(filter(None, [
-            "調剤券" if _text(t.get("TicketType")) == "02" else "医療券", _text(t.get("MedicalTreatmentMonth")),
-            _text(t.get("DesignatedMedicalInstitutionName")),
-            "（指定医療機関が異なります）" if _text(t.get("DesignatedMedicalInstitutionFlag")) == "1" else None,
-        ]))
-        for t in tickets
-    ]  # fmt: skip
-    return "、".join(texts) or None
-
-
 def person_of(entry: dict[str, Any]) -> Person:
     insurer = _text(entry.get("InsurerNumber"))
     return Person(
@@ -219,17 +178,6 @@ def _merged_medical_aid(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [merged]
 
 
-def _entries(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every ResultOfQualificationConfirmation in a body or unit, wrapped or not."""
-    found: list[Any] = []
-    for item in body.get("ResultList") or []:
-        entry = item.get("ResultOfQualificationConfirmation") if isinstance(item, dict) else None
-        found.extend(entry if isinstance(entry, list) else [entry] if entry else [])
-    direct = body.get("ResultOfQualificationConfirmation")
-    found.extend(direct if isinstance(direct, list) else [direct] if direct else [])
-    return [entry for entry in found if isinstance(entry, dict)]
-
-
 def _reference_numbers(body: dict[str, Any]) -> list[str]:
     raw = body.get("ReferenceNumber")
     values = raw if isinstance(raw, list) else [raw]
@@ -254,7 +202,7 @@ def confirmation_of(body: dict[str, Any], header: dict[str, Any]) -> Confirmatio
     if unprocessed is not None:
         return unprocessed
     confirmed_on = _date(header.get("QualificationConfirmationDate"))
-    people = [person_of(entry) for entry in _merged_medical_aid(_entries(body))]
+    people = [person_of(entry) for entry in _merged_medical_aid(result_entries(body))]
     references = _reference_numbers(body)
     if references and len(people) == 1 and people[0].reference_number is None:
         people = [_with_reference(people[0], references[0])]

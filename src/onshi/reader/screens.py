@@ -18,6 +18,8 @@ from onshi.domain.card import FormFactor
 from onshi.domain.codes import Validity
 from onshi.domain.consent import CHECKUP_MIN_AGE, ConsentChoices, ConsentItem, items_for
 from onshi.reader.answers import Answers, AuthMethod
+from onshi.wire.public_expense import public_expense_of, tickets_of
+from onshi.wire.results import result_entries
 
 
 class YesNo(Confirm):
@@ -140,4 +142,8 @@ class ConsoleUi:
             self.warn(f"資格確認の結果：{validity.label_ja}。受付窓口にお声がけください。")
         if body.get("ProcessingResultMessage"):
             self.say(body["ProcessingResultMessage"])
+        for entry in result_entries(body):  # 公費・医療扶助: what the counter will also see
+            for label, text in (("公費", public_expense_of(entry)), ("医療券等", tickets_of(entry))):
+                if text:
+                    self.say(f"{label}：{text}")
         self.console.print(f"face file: {path}", highlight=False, soft_wrap=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from onshi.domain.dates import format_wire_date
+from onshi.domain.dates import format_wire_date, parse_wire_date
 from onshi.domain.public_expense import Entitlement, Findings, MedicalTicket
 
 Document = dict[str, Any]
@@ -94,3 +94,65 @@ def public_expense_elements(findings: Findings) -> Document:
             ticket_item(t, findings.facility_code) for t in findings.tickets
         ]
     return elements
+
+
+# --- reading them back, for the screens that show them (the desk, the card reader) -----------
+
+
+def entries_items(entry: Document, wrapper: str, item: str) -> list[Document]:
+    """The items of a wrapper list (`<wrapper>/<item>*`), or items standing in the entry."""
+    found: list[Any] = []
+    for element in _as_list(entry.get(wrapper)):
+        found.extend(_as_list(element.get(item)) if isinstance(element, dict) else [])
+    found.extend(_as_list(entry.get(item)))
+    return [value for value in found if isinstance(value, dict)]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _text(value: Any) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _entitlement_text(info: Document) -> str:
+    name = _text(info.get("PublicExpenseName")) or "公費"
+    numbers = "/".join(
+        filter(None, [_text(info.get("PublicExpenseNumber")), _text(info.get("BeneficiaryNumber"))])
+    )
+    end = _date(info.get("PublicExpenseValidEndDate"))
+    return f"{name} {numbers}" + (f"（{end:%Y/%m/%d}まで）" if end else "")
+
+
+def _date(value: Any) -> date | None:
+    text = _text(value)
+    try:
+        return parse_wire_date(text) if text else None
+    except ValueError:
+        return None
+
+
+def public_expense_of(entry: Document) -> str | None:
+    """The entitlements an entry lists (PublicExpenseInfoList), in their order, as one line;
+    an A1 entry without that list stands for its own medical aid."""
+    items = entries_items(entry, "PublicExpenseInfoList", "PublicExpenseInfo")
+    texts = [_entitlement_text(info) for info in items]
+    if not texts and _text(entry.get("InsuredCardClassification")) == "A1":
+        texts = [_entitlement_text({"PublicExpenseName": "医療扶助", **entry})]
+    return "、".join(texts) or None
+
+
+def tickets_of(entry: Document) -> str | None:
+    """The medical-aid tickets (医療券・調剤券) an entry lists, as one line."""
+    tickets = entries_items(entry, "PublicExpenseResultList", "MedicalTicketInfo")
+    texts = [
+        " ".join(filter(None, [
+            "調剤券" if _text(t.get("TicketType")) == "02" else "医療券", _text(t.get("MedicalTreatmentMonth")),
+            _text(t.get("DesignatedMedicalInstitutionName")),
+            "（指定医療機関が異なります）" if _text(t.get("DesignatedMedicalInstitutionFlag")) == "1" else None,
+        ]))
+        for t in tickets
+    ]  # fmt: skip
+    return "、".join(texts) or None

@@ -57,3 +57,15 @@ def result_header(
         **items,
     }
     return {name: value for name, value in candidates.items() if name in names}
+
+
+def result_entries(body: Document) -> list[Document]:
+    """Every ResultOfQualificationConfirmation of a parsed result body or bulk unit, whether in
+    ResultList or standing in the body (both layouts are read, README: wire compatibility)."""
+    found: list[Any] = []
+    for item in body.get("ResultList") or []:
+        entry = item.get("ResultOfQualificationConfirmation") if isinstance(item, dict) else None
+        found.extend(entry if isinstance(entry, list) else [entry] if entry else [])
+    direct = body.get("ResultOfQualificationConfirmation")
+    found.extend(direct if isinstance(direct, list) else [direct] if direct else [])
+    return [entry for entry in found if isinstance(entry, dict)]
