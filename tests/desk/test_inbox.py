@@ -47,3 +47,23 @@ async def test_face_files_are_read_once_and_kept_in_trash_while_others_results_s
     assert [n["type"] for n in notices] == ["arrival"]
     assert (desk.root / "trash" / face.name).exists() and not face.exists()
     assert foreign.exists()  # not the desk's request: left for the program that asked
+
+
+async def test_an_overdue_request_is_told_once_and_forgotten_once_answered(
+    database_url: str, tmp_path: Path
+) -> None:
+    desk = Desk(DeskSettings(tmp_path / "terminal", FACILITY, database_url, answer_timeout=0))
+    await store.prepare(desk.db)
+    inbox = Inbox(desk)
+    async with desk.db.write() as conn:
+        await store.add_request(conn, "OQSsiquc01req_desk1.xml", "inquiry", "uketsuke")
+    with desk.events.subscription() as queue:
+        await inbox.tell_overdue()
+        await inbox.tell_overdue()
+        notices = [queue.get_nowait() for _ in range(queue.qsize())]
+    assert [(n["type"], n["request"]) for n in notices] == [("overdue", "OQSsiquc01req_desk1.xml")]
+    async with desk.db.write() as conn:
+        await store.answer_request(conn, "OQSsiquc01req_desk1.xml", "valid")
+    await inbox.tell_overdue()
+    await desk.close()
+    assert inbox._overdue_told == set()  # what was answered is not remembered for ever

@@ -266,3 +266,6 @@ class Inbox:
                 self.desk.events.publish(
                     {"type": "overdue", "request": request.filename, "patient_id": request.patient_id}
                 )
+        # Forget the ones answered since: the set holds only what is still waiting, so it does
+        # not grow for as long as the desk runs.
+        self._overdue_told &= {request.filename for request in waiting}
