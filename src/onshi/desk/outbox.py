@@ -17,6 +17,7 @@ from onshi import wire
 from onshi.domain.dates import format_wire_date
 from onshi.domain.insurer import InsurerNumber
 from onshi.terminal.files import write_atomically
+from onshi.wire.qualification import search_info
 
 REQUEST_FOLDER = "req"
 DESK_SUFFIX_PREFIX = "desk"  # request names the desk writes: results with it are the desk's
@@ -33,14 +34,13 @@ class InsuredKeys:
     birthdate: date
 
     def search_info(self) -> dict[str, Any]:
-        return {
-            "InsurerNumber": InsurerNumber.parse(self.insurer_number).wire,
-            "InsuredCardSymbol": self.symbol or None,
-            "InsuredIdentificationNumber": self.number,
-            "InsuredBranchNumber": self.branch or None,
-            "Birthdate": format_wire_date(self.birthdate),
-            "LimitApplicationCertificateRelatedConsFlg": "0",
-        }
+        return search_info(
+            insurer_number=InsurerNumber.parse(self.insurer_number).wire,
+            symbol=self.symbol or None,
+            number=self.number,
+            branch=self.branch or None,
+            birthdate=self.birthdate,
+        )
 
 
 def new_suffix(at: datetime) -> str:

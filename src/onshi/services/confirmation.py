@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from onshi.domain.actors import Actor
 from onshi.domain.audit import AuditEvent, member_subject_key, subject_key
-from onshi.domain.dates import format_wire_date, now_jst, parse_flexible_date, today_jst
+from onshi.domain.dates import now_jst, parse_flexible_date, today_jst
 from onshi.domain.eligibility import NumberQuery, Verdict, decide, successor_lookup, with_successors
 from onshi.domain.errors import InvalidValue
 from onshi.domain.insured import parse_branch, parse_number, parse_symbol
@@ -29,7 +29,7 @@ from onshi.store import qualifications as store
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
 from onshi.wire import qualification as wire_result
-from onshi.wire.qualification import ResultHeader
+from onshi.wire.qualification import ResultHeader, search_info
 
 T = TypeVar("T")
 ACTION = "confirm.numbers"
@@ -175,15 +175,14 @@ async def decide_query(db: Database, query: NumberQuery) -> Verdict:
 
 def search_echo(request: NumberConfirmation) -> dict[str, Any]:
     """QualificationConfirmSearchInfo as the caller sent it (echoed in the result)."""
-    birthdate = request.birthdate
-    return {
-        "InsurerNumber": request.insurer_number,
-        "InsuredCardSymbol": request.symbol,
-        "InsuredIdentificationNumber": request.number,
-        "InsuredBranchNumber": request.branch,
-        "Birthdate": birthdate if isinstance(birthdate, str) else format_wire_date(birthdate),
-        "LimitApplicationCertificateRelatedConsFlg": "1" if request.limit_consent else "0",
-    }
+    return search_info(
+        insurer_number=request.insurer_number,
+        symbol=request.symbol,
+        number=request.number,
+        branch=request.branch,
+        birthdate=request.birthdate,
+        limit_consent=request.limit_consent,
+    )
 
 
 def result_document(

@@ -23,6 +23,7 @@ from onshi.store import apikeys, facilities
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
 from onshi.store.schema import qualifications
+from onshi.wire.qualification import search_info
 
 DEMO_FACILITY = Facility(
     FacilityCode("1319900019"), "オンシ・デモ診療所", FacilityType.MEDICAL_CLINIC, accepts_smartphone=True
@@ -103,14 +104,13 @@ async def _first(conn: AsyncConnection, query: Select[Any]) -> Row[Any] | None:
 
 
 def _search(example: Example) -> dict[str, Any]:
-    return {
-        "InsurerNumber": InsurerNumber(example.insurer_number).wire,
-        "InsuredCardSymbol": example.symbol or None,
-        "InsuredIdentificationNumber": example.number,
-        "InsuredBranchNumber": example.branch,
-        "Birthdate": format_wire_date(example.birthdate),
-        "LimitApplicationCertificateRelatedConsFlg": "0",
-    }
+    return search_info(
+        insurer_number=InsurerNumber(example.insurer_number).wire,
+        symbol=example.symbol or None,
+        number=example.number,
+        branch=example.branch,
+        birthdate=example.birthdate,
+    )
 
 
 def sample_request(example: Example, on: date, identifier: str) -> bytes:

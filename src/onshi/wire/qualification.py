@@ -58,6 +58,27 @@ def half_width_kana(text: str | None) -> str | None:
     return jaconv.z2h(text.replace("\u3000", " "), kana=True, ascii=False, digit=False)
 
 
+def search_info(
+    *,
+    insurer_number: str,
+    symbol: str | None,
+    number: str,
+    branch: str | None,
+    birthdate: date | str,
+    limit_consent: bool = False,
+) -> Document:
+    """QualificationConfirmSearchInfo: the card numbers a request asks about (written as given;
+    a date or the wire's YYYYMMDD text for the birth date)."""
+    return {
+        "InsurerNumber": insurer_number,
+        "InsuredCardSymbol": symbol,
+        "InsuredIdentificationNumber": number,
+        "InsuredBranchNumber": branch,
+        "Birthdate": birthdate if isinstance(birthdate, str) else format_wire_date(birthdate),
+        "LimitApplicationCertificateRelatedConsFlg": "1" if limit_consent else "0",
+    }
+
+
 def header(
     h: ResultHeader,
     segment: SegmentOfResult = SegmentOfResult.NORMAL,
