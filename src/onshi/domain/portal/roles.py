@@ -34,9 +34,8 @@ class Permission(StrEnum):
     APPLY = "apply"  # submit applications, download and renew certificates, operation start, 事前届出, 補助金, 調査
     REVOKE_CERTIFICATE = "revoke_certificate"
     BULK = "bulk"  # 一括申請 by CSV
-    LIST_FACILITIES = "list_facilities"  # the facilities one manages
     REVIEW = "review"  # approve or return applications, 個別判断 of notifications
-    OVERSEE = "oversee"  # compliance list, survey tally, corporations
+    OVERSEE = "oversee"  # every facility, the compliance list, the survey tally, corporations
     CALCULATE = "calculate"  # the calculators (加算, 補助金)
 
 
@@ -45,7 +44,6 @@ _TABLE: dict[Permission, frozenset[Role]] = {
     Permission.APPLY: frozenset({Role.FACILITY, Role.CORPORATION}),
     Permission.REVOKE_CERTIFICATE: frozenset(Role),
     Permission.BULK: frozenset({Role.CORPORATION, Role.OPERATOR}),
-    Permission.LIST_FACILITIES: frozenset({Role.CORPORATION, Role.OPERATOR}),
     Permission.REVIEW: frozenset({Role.OPERATOR}),
     Permission.OVERSEE: frozenset({Role.OPERATOR}),
     Permission.CALCULATE: frozenset(Role),
