@@ -50,9 +50,9 @@ def refusal(request: Request, principal: Principal, error: Exception) -> Respons
 
 async def form_values(request: Request) -> dict[str, Any]:
     """The posted form: single values as strings, repeated names (checkbox groups) as lists."""
-    form = await request.form()
     values: dict[str, Any] = {}
-    for key in form:
-        items = [v for v in form.getlist(key) if isinstance(v, str)]
-        values[key] = items if len(items) > 1 else (items[0] if items else "")
+    async with request.form(max_files=0) as form:  # no uploads here; closes any temporary file
+        for key in form:
+            items = [v for v in form.getlist(key) if isinstance(v, str)]
+            values[key] = items if len(items) > 1 else (items[0] if items else "")
     return values

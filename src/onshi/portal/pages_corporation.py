@@ -50,10 +50,12 @@ async def bulk(feed: Annotated[str, Path(max_length=32)], request: Request) -> R
         return principal
     if feed not in FEEDS:
         return message(request, principal, "見つかりません", "一括申請の種類がありません。", 404)
-    file = (await request.form()).get("file")
-    if not isinstance(file, StarletteUpload):
-        return message(request, principal, "ファイルがありません", "CSVファイルを選んでください。", 400)
-    data = await file.read(MAX_UPLOAD + 1)
+    async with request.form(max_files=1) as form:  # closes the upload's temporary file
+        file = form.get("file")
+        if not isinstance(file, StarletteUpload):
+            return message(request, principal, "ファイルがありません", "CSVファイルを選んでください。", 400)
+        data = await file.read(MAX_UPLOAD + 1)
+        filename = file.filename
     if len(data) > MAX_UPLOAD:
         return message(
             request, principal, "ファイルが大きすぎます", f"{MAX_UPLOAD // 1024**2}MBまでです。", 413
@@ -69,7 +71,7 @@ async def bulk(feed: Annotated[str, Path(max_length=32)], request: Request) -> R
             415,
         )
     central = central_of(request)
-    name = (file.filename or "upload.csv")[:100]
+    name = (filename or "upload.csv")[:100]
     try:
         report = await portal_bulk.import_bulk(
             central.db, central.audit, feed, text.splitlines(), principal, name

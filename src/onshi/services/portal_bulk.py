@@ -68,7 +68,7 @@ class _Chunk:
             try:
                 changed = await self._apply(row)
             except (PortalError, TransitionRefused) as error:
-                self.rejected.append(RejectedRow(row.line, (_refusal(error),)))
+                self.rejected.append(RejectedRow(row.line, (_refusal(self.feed, error),)))
                 continue
             except FormInvalid as error:
                 self.rejected.append(RejectedRow(row.line, error.errors))
@@ -136,5 +136,11 @@ class _Chunk:
         self.report.rejected.extend(rejected)
 
 
-def _refusal(error: PortalError | TransitionRefused) -> InvalidValue:
-    return InvalidValue("facility_code", Problem.INCONSISTENT, error.message_ja, error.message_en)
+# The column a refused step is reported under: the facility for "not yours / no account", else
+# the cell that asked for the step.
+_STEP_COLUMNS = {"operation_start": "operation_start_date", "applications": "kind", "accounts": "facility_code"}
+
+
+def _refusal(feed: str, error: PortalError | TransitionRefused) -> InvalidValue:
+    column = "facility_code" if isinstance(error, PortalError) else _STEP_COLUMNS[feed]
+    return InvalidValue(column, Problem.INCONSISTENT, error.message_ja, error.message_en)
