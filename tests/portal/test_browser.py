@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
 from onshi import wire
-from onshi.domain.actors import Actor, ActorKind, Channel
+from onshi.domain.actors import ActorKind
 from onshi.domain.dates import today_jst
 from onshi.domain.milestones import ORDER
 from onshi.store.database import Database
@@ -71,7 +71,11 @@ def browser() -> Iterator[Browser]:
 
 def new_page(browser: Browser, central: TlsCentral) -> Page:
     context = browser.new_context(
-        base_url=central.url, locale="ja-JP", java_script_enabled=False, ignore_https_errors=True, accept_downloads=True
+        base_url=central.url,
+        locale="ja-JP",
+        java_script_enabled=False,
+        ignore_https_errors=True,
+        accept_downloads=True,
     )
     context.set_default_timeout(TIMEOUT_MS)
     return context.new_page()
@@ -147,7 +151,11 @@ def _clinic_walk(central: TlsCentral, browser: Browser, operator_key: str, tmp_p
     clinic.get_by_role("button", name="回答する").click()
     expect(clinic.locator("#notice")).to_contain_text("導入意向調査への回答を受け付けました")
     # 顔認証付きカードリーダー申込: returned with a reason, submitted again
-    _apply(clinic, "顔認証付きカードリーダー申込", {"申込台数": "1", "担当者名": "佐藤 花子", "電話番号": "03-1234-5678"})
+    _apply(
+        clinic,
+        "顔認証付きカードリーダー申込",
+        {"申込台数": "1", "担当者名": "佐藤 花子", "電話番号": "03-1234-5678"},
+    )
     sign_in(operator, "運営者（支払基金）", OPERATOR, operator_key)
     review(operator, "顔認証付きカードリーダー申込", approve=False, reason="機種を選んでください")
     expect_stage(clinic, "カードリーダー申込の差戻し")

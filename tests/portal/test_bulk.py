@@ -30,17 +30,29 @@ PHARMACIES = {"connected_1": "1341000011", "connected_2": "1341000029", "connect
               "registered": "1341000045"}  # fmt: skip
 DETAILS = {
     Application.CARD_READER: {"readers": "2", "contact_name": "薬局 太郎", "phone": "03-1111-2222"},
-    Application.USAGE: {"representative": "薬局 太郎", "contact_name": "薬局 太郎", "phone": "03-1111-2222",
-                        "email": "chain@example.jp", "vendor": "チェーンシステム"},  # fmt: skip
+    Application.USAGE: {
+        "representative": "薬局 太郎",
+        "contact_name": "薬局 太郎",
+        "phone": "03-1111-2222",
+        "email": "chain@example.jp",
+        "vendor": "チェーンシステム",
+    },
     Application.CERTIFICATE: {"contact_name": "薬局 太郎"},
 }
 
 
 async def chain_with_connected_pharmacies(db: Database, ca_dir: Path) -> dict[str, str]:
     """A chain (login CHAIN, PASSWORD) with three connected pharmacies and one just registered."""
-    await portal_accounts.create_corporation(db, OPERATOR, CHAIN, "さくら薬局チェーン", "chain@example.jp", PASSWORD)
+    await portal_accounts.create_corporation(
+        db, OPERATOR, CHAIN, "さくら薬局チェーン", "chain@example.jp", PASSWORD
+    )
     for name, code in PHARMACIES.items():
-        form = {"facility_code": code, "name": f"さくら薬局 {name}", "facility_type": "pharmacy", "email": "p@example.jp"}
+        form = {
+            "facility_code": code,
+            "name": f"さくら薬局 {name}",
+            "facility_type": "pharmacy",
+            "email": "p@example.jp",
+        }
         await portal_accounts.register_facility(db, OPERATOR, read_registration(form), None, CHAIN)
         if name.startswith("connected"):
             await _connect(db, ca_dir, code)
@@ -60,10 +72,14 @@ async def _connect(db: Database, ca_dir: Path, code: str) -> None:
 async def _bulk(db: Database, feed: str, text: str, login: str = CHAIN) -> ImportReport:
     async with db.read() as conn:
         principal = await portal_accounts.principal(conn, Role.CORPORATION, login, Channel.API)
-    return await portal_bulk.import_bulk(db, DirectAuditLog(db.engine), feed, text.splitlines(), principal, "test.csv")
+    return await portal_bulk.import_bulk(
+        db, DirectAuditLog(db.engine), feed, text.splitlines(), principal, "test.csv"
+    )
 
 
-async def test_operation_start_file_reports_bad_rows_and_applies_the_rest(db: Database, tmp_path: Path) -> None:
+async def test_operation_start_file_reports_bad_rows_and_applies_the_rest(
+    db: Database, tmp_path: Path
+) -> None:
     codes = await chain_with_connected_pharmacies(db, tmp_path / "ca")
     today = today_jst().isoformat()
     text = (
@@ -82,7 +98,11 @@ async def test_operation_start_file_reports_bad_rows_and_applies_the_rest(db: Da
     assert [r.line for r in report.rejected] == [3, 4, 5, 6, 8]
     reasons = {r.line: r.reason_ja for r in report.rejected}
     assert "未来の日付" in reasons[3] and "運用開始日の登録はできません" in reasons[4]
-    assert "この法人の医療機関等ではありません" in reasons[5] and "接続確認日" in reasons[6] and "列数" in reasons[8]
+    assert (
+        "この法人の医療機関等ではありません" in reasons[5]
+        and "接続確認日" in reasons[6]
+        and "列数" in reasons[8]
+    )
     async with db.read() as conn:
         operating = {r.code for r in await store.listing(conn, stage=Stage.OPERATING)}
         milestones = (await conn.execute(select(facility_milestones.c.facility_code)
@@ -98,8 +118,12 @@ async def test_operation_start_file_reports_bad_rows_and_applies_the_rest(db: Da
 
 
 async def test_accounts_and_applications_files(db: Database, tmp_path: Path) -> None:
-    await portal_accounts.create_corporation(db, OPERATOR, CHAIN, "さくら薬局チェーン", "chain@example.jp", PASSWORD)
-    await portal_accounts.create_corporation(db, OPERATOR, "other-chain", "ほかのチェーン", "o@example.jp", PASSWORD)
+    await portal_accounts.create_corporation(
+        db, OPERATOR, CHAIN, "さくら薬局チェーン", "chain@example.jp", PASSWORD
+    )
+    await portal_accounts.create_corporation(
+        db, OPERATOR, "other-chain", "ほかのチェーン", "o@example.jp", PASSWORD
+    )
     accounts = (
         "医療機関等コード,名称,施設の種類,メールアドレス,開設日\n"
         "1341000011,さくら薬局 本店,pharmacy,a@example.jp,\n"
@@ -132,7 +156,9 @@ async def test_accounts_and_applications_files(db: Database, tmp_path: Path) -> 
 
 
 async def test_unusable_files_are_refused(db: Database) -> None:
-    await portal_accounts.create_corporation(db, OPERATOR, CHAIN, "さくら薬局チェーン", "chain@example.jp", PASSWORD)
+    await portal_accounts.create_corporation(
+        db, OPERATOR, CHAIN, "さくら薬局チェーン", "chain@example.jp", PASSWORD
+    )
     for feed, text in [
         ("operation_start", "facility_code,start\n1341000011,2024-01-01\n"),
         ("operation_start", "facility_code\n1341000011\n"),

@@ -138,7 +138,11 @@ class _Chunk:
 
 # The column a refused step is reported under: the facility for "not yours / no account", else
 # the cell that asked for the step.
-_STEP_COLUMNS = {"operation_start": "operation_start_date", "applications": "kind", "accounts": "facility_code"}
+_STEP_COLUMNS = {
+    "operation_start": "operation_start_date",
+    "applications": "kind",
+    "accounts": "facility_code",
+}
 
 
 def _refusal(feed: str, error: PortalError | TransitionRefused) -> InvalidValue:

@@ -56,7 +56,9 @@ def check(
         table=table,
     )
     evaluation = subsidies.evaluate(request.program, request.applicant, today, table)
-    return Checked(request, evaluation, evaluation_document(evaluation, table.version))
+    document = plain(evaluation_document(evaluation, table.version))
+    assert isinstance(document, dict)
+    return Checked(request, evaluation, document)
 
 
 async def check_for(

@@ -21,7 +21,7 @@ def read_visits(values: Mapping[str, object], today: date | None = None) -> tupl
     """Raises FormInvalid with every refused field."""
     form = Reader(values)
     kind = form.choice("facility_type", FacilityType, "施設の種類")
-    per = form.choice("per", Period, "患者数の単位") or Period.DAY
+    per = form.choice("per", Period, "患者数の単位", required=False) or Period.DAY
     pharmacy = kind is FacilityType.PHARMACY
     visits = Visits(
         facility_type=kind or FacilityType.MEDICAL_CLINIC,

@@ -209,6 +209,12 @@ EXEMPT_NOTE = Note("義務化の対象外（紙レセプト請求等）", "not o
 
 def judge(facts: FacilityFacts, as_of: date) -> Verdict:
     if facts.obligated_from is None:
+        since = facts.operating_since
+        if since is not None and since <= as_of:  # operating anyway: say so, as assess() does
+            note = Note(
+                f"{format_ja(since)}に運用開始済み（義務化の対象外）", f"operating since {since.isoformat()}"
+            )
+            return Verdict(facts, Status.COMPLIANT, None, None, (note,))
         return Verdict(facts, Status.EXEMPT, None, None, (EXEMPT_NOTE,))
     situation = Situation(
         facts.facility_type,
