@@ -57,10 +57,8 @@ async def login(
     if token is None:
         context = {"roles": ROLES, "role": chosen.value, "login": login, "failed": True}
         return render(request, "login.html", context, 401)
-    subject = login.strip().lower() if chosen is Role.CORPORATION else login.strip()
-    if chosen is Role.FACILITY:
-        subject = "".join(ch for ch in subject if ch.isdigit())
-    response = see_other(home_of(chosen, subject))
+    response = see_other("/portal/")  # on to the role's own page, by the new session
+
     set_cookie(response, request, token, MAX_AGE)
     return response
 

@@ -16,6 +16,8 @@ application (and `onshi portal account suspend`) is the check that the registran
 
 from __future__ import annotations
 
+import functools
+import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -203,17 +205,19 @@ async def _check(
         try:
             code = FacilityCode.parse(login).digits
         except ValueError:
-            return anonymous, "unknown_account"
+            _matches(secret, None)
+            return anonymous, "bad_credentials"
         account = await store.facility_account(conn, code)
         facility = await facilities.get(conn, FacilityCode(code))
         actor = Actor(ActorKind.FACILITY, code, channel)
-        if account is None or facility is None or not password_matches(secret, account.password_hash):
+        stored = account.password_hash if account is not None and facility is not None else None
+        if not _matches(secret, stored) or account is None or facility is None:
             return (actor if account else anonymous), "bad_credentials"
         inactive = account.status != store.ACTIVE or not facility.is_active
         return actor, "suspended" if inactive else ""
     if role is Role.CORPORATION:
         corporation = await store.corporation(conn, login.lower())
-        if corporation is None or not password_matches(secret, corporation.password_hash):
+        if not _matches(secret, corporation.password_hash if corporation else None) or corporation is None:
             return anonymous, "bad_credentials"
         actor = Actor(ActorKind.CORPORATION, corporation.login, channel)
         return actor, "suspended" if corporation.status != store.ACTIVE else ""
@@ -222,6 +226,20 @@ async def _check(
         return anonymous, "bad_credentials"
     actor = Actor(ActorKind.OPERATOR, login, channel, credential.id)
     return actor, "revoked_key" if credential.revoked else ""
+
+
+@functools.cache
+def _decoy() -> str:
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def _matches(secret: str, stored: str | None) -> bool:
+    """The password check, as slow for an unknown login (or one without a password) as for a
+    known one, so the time taken does not tell which logins exist."""
+    if stored is None:
+        password_matches(secret, _decoy())
+        return False
+    return password_matches(secret, stored)
 
 
 async def sign_out(db: Database, token: str) -> None:
