@@ -6,24 +6,21 @@ role gets an answer about the input (422, 404, 409) and nothing changes."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
-from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.portal.registration import read_registration
 from onshi.services import portal_accounts
 from onshi.store.database import Database
 from tests.central.conftest import LiveCentral
 from tests.central.test_authorization_matrix import matrix
+from tests.portal.conftest import OPERATOR
 from tests.portal.support import CLINIC_FORM, PASSWORD
 
 CODE = CLINIC_FORM["facility_code"]
 SESSION_ROLES = ("facility", "corporation", "operator")
 PARAMETERS = {"code": CODE, "application": "card_reader", "serial": "ab12", "application_id": "999",
               "notification_id": "999", "feed": "nonexistent"}  # fmt: skip
-OPERATOR = Actor(ActorKind.OPERATOR, "ops", Channel.CLI)
 
 
 def session_rows() -> list[tuple[str, str, frozenset[str]]]:
@@ -34,33 +31,6 @@ def session_rows() -> list[tuple[str, str, frozenset[str]]]:
             assert roles <= set(SESSION_ROLES), row
             rows.append((row.method, row.path, roles))
     return rows
-
-
-@pytest.fixture
-def sessions(central: LiveCentral) -> Iterator[dict[str, httpx.Client]]:
-    async def setup(db: Database) -> None:
-        await portal_accounts.register_facility(db, OPERATOR, read_registration(CLINIC_FORM), PASSWORD)
-        await portal_accounts.create_corporation(
-            db, OPERATOR, "sakura-group", "さくら医療グループ", "g@example.jp", PASSWORD
-        )
-        await portal_accounts.link_facilities(db, OPERATOR, "sakura-group", [CODE])
-
-    central.run(setup)
-    operator_key = central.key(ActorKind.OPERATOR, "ops")
-    logins = {
-        "facility": (CODE, PASSWORD),
-        "corporation": ("sakura-group", PASSWORD),
-        "operator": ("ops", operator_key),
-    }
-    clients = {}
-    for role, (login, password) in logins.items():
-        client = httpx.Client(base_url=central.url, timeout=10, follow_redirects=False)
-        answer = client.post("/portal/login", data={"role": role, "login": login, "password": password})
-        assert answer.status_code == 303, answer.text
-        clients[role] = client
-    yield clients
-    for client in clients.values():
-        client.close()
 
 
 def test_every_portal_page_for_every_role(sessions: dict[str, httpx.Client]) -> None:

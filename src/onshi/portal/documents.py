@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from onshi.domain.dates import today_jst
 from onshi.domain.milestones import ORDER
 from onshi.domain.portal.documents import plain
 from onshi.services.portal_onboarding import Download
@@ -83,7 +84,20 @@ def facility_page(page: FacilityPage) -> dict[str, Any]:
             for t in page.tests
         ],
         "notifications": [notification(n) for n in page.notifications],
+        "compliance": _verdict(page),
         "survey_answered": page.survey is not None,
+    }
+
+
+def _verdict(page: FacilityPage) -> dict[str, Any]:
+    verdict = page.verdict(today_jst())
+    return {
+        "as_of": today_jst().isoformat(),
+        "status": verdict.status.value,
+        "status_label": verdict.status.label_ja,
+        "deadline": plain(verdict.deadline),
+        "days_left": verdict.days_left,
+        "reasons": plain(verdict.reasons),
     }
 
 

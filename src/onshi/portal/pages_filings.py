@@ -57,15 +57,8 @@ def _notification_context(principal: Principal, page: FacilityPage) -> dict[str,
     for category in categories:
         for name, label in compliance.FACTS.get(category, ()):
             used_by.setdefault(name, (label, []))[1].append(category.label_ja)
-    current = next((n for n in page.notifications if n.superseded_at is None), None)
-    stored = portal_filings.stored_notification(current) if current else None
-    verdict = None
-    if stored is not None:
-        facts = compliance.FacilityFacts(
-            page.row.code, page.row.name, kind, page.row.prefecture_code, page.row.obligated_from,
-            page.onboarding.operating_since, stored,
-        )  # fmt: skip
-        verdict = compliance.judge(facts, today_jst())
+    stored = page.current_notification()
+    verdict = page.verdict(today_jst()) if stored is not None else None
     return {
         "principal": principal, "code": page.row.code, "facility_name": page.row.name,
         "obligated_from": page.row.obligated_from, "categories": categories,

@@ -9,8 +9,11 @@ from datetime import date
 
 from onshi.domain.facility import FacilityCode
 from onshi.domain.milestones import Milestone
+from onshi.domain.portal import compliance
 from onshi.domain.portal.onboarding import Onboarding, Stage
+from onshi.domain.portal.transitional import Notification
 from onshi.services.portal_common import Principal
+from onshi.services.portal_filings import stored_notification
 from onshi.services.portal_onboarding import current
 from onshi.store import certificates, milestones, portal_accounts, portal_onboarding, portal_records
 from onshi.store.certificates import CertificateRecord
@@ -34,6 +37,19 @@ class FacilityPage:
 
     def latest(self, kind: str) -> ApplicationRecord | None:
         return next((a for a in self.applications if a.kind == kind), None)
+
+    def current_notification(self) -> Notification | None:
+        found = next((n for n in self.notifications if n.superseded_at is None), None)
+        return stored_notification(found) if found else None
+
+    def verdict(self, as_of: date) -> compliance.Verdict:
+        """Where the facility stands on the obligation on `as_of` (the operator's list, for one)."""
+        row = self.row
+        facts = compliance.FacilityFacts(
+            row.code, row.name, row.facility_type, row.prefecture_code, row.obligated_from,
+            self.onboarding.operating_since, self.current_notification(),
+        )  # fmt: skip
+        return compliance.judge(facts, as_of)
 
 
 async def facility_page(db: Database, facility_code: str) -> FacilityPage:
