@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from cryptography import x509
+
+from tests.central.conftest import free_port
 from tests.cli.conftest import Cli
+from tests.terminal.conftest import TlsCentral
 
 CODE = "1341000011"
 
@@ -61,3 +65,18 @@ def test_accounts_review_status_bulk_and_reports(onshi: Cli, tmp_path: Path) -> 
     assert json.loads(onshi("portal", "survey", "--json").stdout)["total"]["responses"] == 0
     assert "suspended" in onshi("portal", "account", "suspend", "sakura-chain", "--corporation").stdout
     assert onshi("portal", "account", "suspend", "1349999999", check=False).returncode == 1
+
+
+def test_terminal_connection_test_exit_codes(onshi: Cli, tls_central: TlsCentral, tmp_path: Path) -> None:
+    """`onshi terminal test`: 0 connected (here a certificate from `onshi facility cert`, no portal
+    account), 3 refused (revoked), 4 central unreachable."""
+    credentials = tls_central.credentials(tmp_path / "cred")
+    args = ["terminal", "test", "--cert", str(credentials.certificate), "--key", str(credentials.key)]
+    ok = onshi(*args, "--central", tls_central.url)
+    assert "ポータルのアカウントはありません" in ok.stdout
+    serial = format(x509.load_pem_x509_certificate(credentials.certificate.read_bytes()).serial_number, "x")
+    onshi("facility", "cert", "revoke", serial)
+    refused = onshi(*args, "--central", tls_central.url, check=False)
+    assert refused.returncode == 3 and "revoked_certificate" in refused.stderr
+    unreachable = onshi(*args, "--central", f"https://127.0.0.1:{free_port()}", check=False)
+    assert unreachable.returncode == 4
