@@ -21,7 +21,8 @@ from onshi.config import Settings
 from onshi.domain.actors import ActorKind
 from onshi.domain.dates import now_jst
 from onshi.domain.facility import FacilityType
-from onshi.store import web_sessions
+from onshi.security.passwords import hash_password
+from onshi.store import apikeys, portal_accounts, web_sessions
 from onshi.store.database import Database
 from onshi.store.web_sessions import SessionKind
 from tests.card.support import HOLDER, HOLDER_ROW, run
@@ -29,7 +30,7 @@ from tests.central.conftest import LiveCentral, free_port, start_uvicorn, stop_u
 from tests.services.test_insurer_import import load
 
 MATRIX = Path(__file__).parents[2] / "docs" / "security.md"
-ROLES = ("anonymous", "facility", "insurer", "payer", "operator", "patient")
+ROLES = ("anonymous", "facility", "corporation", "insurer", "payer", "operator", "patient")
 FACILITIES = {
     "1310000017": FacilityType.MEDICAL_CLINIC,
     "1340000015": FacilityType.PHARMACY,
@@ -40,13 +41,17 @@ FACILITIES = {
 AUTH_CODES = {
     "missing_key", "unknown_key", "revoked_key", "forbidden", "facility_unknown", "facility_suspended",
     "unknown_certificate", "revoked_certificate", "expired_certificate", "invalid_session",
+    "certificate_required", "corporation_unknown", "corporation_suspended",
 }  # fmt: skip
-SIGN_IN_PAGES = ("/zaitaku/login", "/patient/")
+SIGN_IN_PAGES = ("/zaitaku/login", "/patient/", "/portal/login")
 PUBLIC_NOTES = ("the door", "sign-in page", "own session")
 PARAMETERS = {
     "reception_number": "R0000000001", "import_id": "1", "switch_id": "1", "kind": "medication",
     "feed": "medication", "declaration_id": "1", "grant_id": "1", "session_id": "x", "token": "x",
+    "code": "1310000017", "application": "card_reader", "serial": "ab12", "application_id": "1",
+    "notification_id": "1", "login": "matrix-corp",
 }  # fmt: skip
+PORTAL = "/api/v1/portal/facilities/{code}"
 NUMBERS = {"insurer_number": "01130012", "insured_identification_number": "456", "birthdate": "19800401"}
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/confirmations"): NUMBERS,
@@ -63,6 +68,24 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", "/api/v1/patient/sessions"): {"certificate": "x", "challenge": "x", "signature": "x"},
     ("POST", "/api/v1/patient/consents/{grant_id}"): {"items": []},
+    ("POST", "/api/v1/portal/accounts"): {
+        "facility_code": "1311111111", "name": "表の診療所", "facility_type": "medical_clinic",
+        "email": "m@example.jp", "password": "matrix-pass-1",
+    },
+    ("POST", "/api/v1/portal/sessions"): {"role": "facility", "login": "1311111111", "password": "wrong-pass-1"},
+    ("POST", f"{PORTAL}/applications"): {"kind": "card_reader"},
+    ("POST", f"{PORTAL}/certificates/{{serial}}/revoke"): {"reason": "x"},
+    ("POST", f"{PORTAL}/operation-start"): {"operation_start_date": "2024-01-01"},
+    ("POST", f"{PORTAL}/notifications"): {"category": "network"},
+    ("POST", f"{PORTAL}/survey"): {"plans": "no"},
+    ("POST", f"{PORTAL}/subsidies/check"): {"program": "home_visit"},
+    ("POST", f"{PORTAL}/subsidies"): {"program": "home_visit"},
+    ("POST", "/api/v1/portal/applications/{application_id}/return"): {"reason": "x"},
+    ("POST", "/api/v1/portal/corporations"): {
+        "login": "matrix-corp2", "name": "表の法人", "email": "c@example.jp", "password": "matrix-pass-1",
+    },
+    ("POST", "/api/v1/portal/corporations/{login}/facilities"): {"facility_codes": []},
+    ("POST", "/api/v1/portal/addon"): {"facility_type": "medical_clinic", "first_visits": "3"},
 }  # fmt: skip
 
 
@@ -139,11 +162,20 @@ def credentials(
                     conn, SessionKind.PATIENT, now_jst(), timedelta(minutes=30), person=HOLDER
                 )
 
+        async def corporation_key(db: Database) -> str:
+            async with db.write() as conn:
+                await portal_accounts.add_corporation(
+                    conn, "matrix-corp", "表の法人", "c@example.jp", hash_password("matrix-pass-1"), now_jst()
+                )
+                key, _ = await apikeys.create(conn, ActorKind.CORPORATION, "matrix-corp")
+            return key.secret
+
         yield (
             central,
             {
                 "anonymous": [None],
                 "facility": [central.facility_key(code, kind) for code, kind in FACILITIES.items()],
+                "corporation": [str(central.run(corporation_key))],
                 "insurer": [central.key(ActorKind.INSURER, "01130012")],
                 "payer": [central.key(ActorKind.PAYER, "54136015")],
                 "operator": [central.key(ActorKind.OPERATOR, "ops")],

@@ -17,6 +17,7 @@ from onshi.central.responses import json_response, problem, technical_failure
 from onshi.config import Settings
 from onshi.consent_web import router as consent_web_router
 from onshi.help import web as help_web
+from onshi.portal import router as portal_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(clinical.router)
     app.include_router(public_expense.router)
     app.include_router(consent_web_router)
+    app.include_router(portal_router)
 
     @app.exception_handler(AuthRefused)
     async def refused(_: Request, error: AuthRefused) -> Response:

@@ -17,6 +17,7 @@ from onshi.cli import (
     help,
     insurer,
     operator,
+    portal,
     public_expense,
     reader,
     seed,
@@ -42,6 +43,7 @@ app.add_typer(card.app, name="card")
 app.add_typer(terminal.app, name="terminal")
 app.add_typer(desk.app, name="desk")
 app.add_typer(calc.app, name="calc")
+app.add_typer(portal.app, name="portal")
 app.command("seed")(seed.seed)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)

@@ -7,13 +7,11 @@ Rich table. Bad input ends with a message in Japanese and English and exit code 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from enum import Enum
 from typing import TypeVar
 
 import typer
@@ -24,8 +22,9 @@ from onshi.domain.dates import parse_flexible_date, today_jst
 from onshi.domain.errors import InvalidValue, Problem
 from onshi.domain.facility import FacilityType
 from onshi.domain.portal import addons, subsidies, transitional
+from onshi.domain.portal.documents import evaluation_document, plain
 from onshi.domain.portal.subsidy_table import default_table
-from onshi.domain.portal.values import Note, Rate, parse_month
+from onshi.domain.portal.values import Note, parse_month
 
 T = TypeVar("T")
 
@@ -91,29 +90,8 @@ def _whole(text: str, field: str) -> int:
     return int(cleaned)
 
 
-def _plain(value: object) -> object:
-    """JSON-ready: dataclasses as objects, Decimals as exact strings, dates as ISO."""
-    if isinstance(value, Rate):
-        return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {str(_plain(k)): _plain(v) for k, v in value.items()}
-    if isinstance(value, frozenset | set):
-        return sorted(str(_plain(v)) for v in value)
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _print_json(document: object) -> None:
-    sys.stdout.write(json.dumps(_plain(document), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(plain(document), ensure_ascii=False, indent=2) + "\n")
 
 
 def _yen(value: int | None) -> str:
@@ -288,7 +266,7 @@ def subsidy_command(
     )
     result = _domain(lambda: subsidies.evaluate(program, applicant, day))
     if as_json:
-        _print_json(_evaluation_document(result))
+        _print_json(evaluation_document(result, default_table().version))
         return
     _render_subsidy(result)
 
@@ -297,23 +275,6 @@ def _cost_line(text: str) -> subsidies.CostLine:
     [(item, rest)] = _pairs([text], "cost")
     amount, _, when = rest.partition("@")
     return subsidies.CostLine(item, _whole(amount, "cost"), _day(when, "cost") if when else None)
-
-
-def _evaluation_document(result: subsidies.Evaluation) -> dict[str, object]:
-    program = result.program
-    return {
-        "table_version": default_table().version,
-        "program": {"id": program.id, "name": program.name, "source": program.source},
-        "subsidy_class": result.subsidy_class,
-        "as_of": result.as_of,
-        "eligible": result.eligible,
-        "grant_yen": result.grant_yen,
-        "checks": result.checks,
-        "lines": result.lines,
-        "calculation": result.calculation,
-        "tier": program.tier_for(result.subsidy_class),
-        "notes": result.notes,
-    }
 
 
 def _render_subsidy(result: subsidies.Evaluation) -> None:

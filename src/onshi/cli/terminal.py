@@ -16,7 +16,7 @@ from onshi.domain.dates import now_jst
 from onshi.domain.facility import FacilityCode
 from onshi.terminal.agent import EMERGENCY_POLL_SECONDS, Folders, TerminalAgent
 from onshi.terminal.bulk import download_request_for
-from onshi.terminal.client import CentralClient, Credentials
+from onshi.terminal.client import CentralClient, Credentials, Refused, Unavailable
 from onshi.terminal.emergency import STATUS_NAME, EmergencyState
 from onshi.terminal.files import write_atomically
 from onshi.terminal.journal import Journal, Reconcile
@@ -69,6 +69,41 @@ async def _run(
         await agent.run(stop)
     finally:
         await client.close()
+
+
+@app.command("test")
+def connection_test_command(
+    central: str = typer.Option(..., help="central's URL, e.g. https://127.0.0.1:8443"),
+    cert: Path = typer.Option(..., help="the facility's terminal certificate (terminal.crt)"),
+    key: Path = typer.Option(..., help="its private key (terminal.key)"),
+    ca: Path | None = typer.Option(
+        None, help="CA of central's server certificate (default: ca.crt beside --cert)"
+    ),
+) -> None:
+    """接続確認: connect to central over mutual TLS with the facility's certificate (the portal's
+    connection test; central records it). Exit 0 connected, 3 refused, 4 central unreachable."""
+    credentials = Credentials(cert, key, ca or cert.with_name("ca.crt"))
+    try:
+        answer = asyncio.run(_connection_test(CentralClient(central, credentials)))
+    except Refused as refused:
+        fail(f"central refused the terminal: {refused.code} {refused.message}", 3)
+        return
+    except (Unavailable, OSError, ValueError) as error:
+        fail(f"central could not be reached: {error}", 4)
+        return
+    console.print(
+        f"{answer.get('message', '')} ({answer.get('facility_code')}, certificate {answer.get('certificate_serial')})",
+        highlight=False,
+    )
+    console.print(f"stage: {answer.get('stage') or '—'}", highlight=False)
+
+
+async def _connection_test(client: CentralClient) -> dict[str, object]:
+    try:
+        answer = await client.connection_test()
+    finally:
+        await client.close()
+    return answer if isinstance(answer, dict) else {}
 
 
 @app.command("status")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import hmac
 import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from onshi.desk import schema as t
 from onshi.desk.patients import Patient
 from onshi.desk.results import Person
 from onshi.domain.dates import now_jst
+from onshi.security.passwords import hash_password, password_matches
 from onshi.store.database import Database
 from onshi.store.dialect import aware_jst
 
@@ -47,21 +47,6 @@ async def prepare(db: Database) -> None:
 
 
 # --- staff and sessions -------------------------------------------------------------------
-
-
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def password_matches(password: str, stored: str) -> bool:
-    try:
-        _, salt, _ = stored.split("$")
-        expected = hash_password(password, bytes.fromhex(salt))
-    except ValueError:
-        return False
-    return hmac.compare_digest(expected, stored)
 
 
 async def add_staff(conn: AsyncConnection, login: str, display_name: str, password: str) -> None:

@@ -13,6 +13,7 @@ _KIND_LETTERS = {
     ActorKind.INSURER: "ik",
     ActorKind.OPERATOR: "ok",
     ActorKind.PAYER: "pk",  # 公費負担者
+    ActorKind.CORPORATION: "ck",  # 法人 (the portal's bulk applications)
 }
 PREFIX_LENGTH = 14
 

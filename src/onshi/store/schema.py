@@ -762,3 +762,117 @@ audit_seals = Table(
     Column("chain_hash", String(64), nullable=False),
     Column("sealed_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- the facility portal (医療機関等向け総合ポータルサイト, migration 0013) ---------------------------
+# Accounts, the onboarding stage of each facility (onshi.domain.portal.onboarding), the
+# applications the operator reviews, connection tests, prior notifications and the survey.
+
+portal_corporations = Table(
+    "portal_corporations",
+    metadata,
+    # 法人 (hospital groups, pharmacy chains): created by the operator, linked to their facilities.
+    Column("login", Key(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("password_hash", String(200), nullable=False),  # scrypt (onshi.security.passwords)
+    Column("status", String(16), nullable=False),  # active / suspended
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+portal_facilities = Table(
+    "portal_facilities",
+    metadata,
+    # A facility's portal account and where its onboarding stands (one row per facility).
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), primary_key=True),
+    Column("corporation_login", Key(32), ForeignKey("portal_corporations.login")),
+    Column("password_hash", String(200)),  # NULL: registered by its corporation, which acts for it
+    Column("email", String(254), nullable=False),
+    Column("status", String(16), nullable=False),  # active / suspended
+    Column("opened_on", Date),  # 開設日 when after the obligation date
+    Column("paper_claims", Boolean, nullable=False),  # 紙レセプト請求が認められている
+    Column("stage", String(24), nullable=False),
+    Column("stage_since", DateTime(timezone=True), nullable=False),
+    Column("connected_on", Date),  # the first successful connection test
+    Column("operating_since", Date),  # 運用開始日
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("registered_by", String(64), nullable=False),  # "self" or the corporation's login
+    Index("ix_portal_facilities_corporation", "corporation_login"),
+    Index("ix_portal_facilities_stage", "stage"),
+)
+
+portal_applications = Table(
+    "portal_applications",
+    metadata,
+    # Applications the operator approves or returns: card reader, usage, certificate, subsidy.
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),  # pending / approved / returned
+    Column("details", Text, nullable=False),  # the form's fields (JSON)
+    Column("program", String(32)),  # subsidies: the program id
+    Column("grant_yen", BigInteger),  # subsidies: the computed grant (NULL: not computable)
+    Column("evaluation", Text),  # subsidies: eligibility and every figure, with the table version (JSON)
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_by", String(64), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", String(64)),
+    Column("return_reason", Text),  # 差戻し理由
+    Index("ix_portal_applications_queue", "status", "kind", "submitted_at"),
+    Index("ix_portal_applications_facility", "facility_code"),
+)
+
+portal_connection_tests = Table(
+    "portal_connection_tests",
+    metadata,
+    # Successful connection tests: a terminal reached central over mutual TLS with this certificate.
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), nullable=False),
+    Column("certificate_serial", Key(40), nullable=False),
+    Column("tested_at", DateTime(timezone=True), nullable=False),
+    Index("ix_portal_connection_tests_facility", "facility_code"),
+)
+
+portal_notifications = Table(
+    "portal_notifications",
+    metadata,
+    # 経過措置の事前届出; a newer one supersedes the facility's earlier ones (kept, never deleted).
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), nullable=False),
+    Column("category", String(24), nullable=False),
+    Column("filed_on", Date, nullable=False),
+    Column("facts", Text, nullable=False),  # the dates its deadline needs (JSON)
+    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("filed_by", String(64), nullable=False),
+    Column("superseded_at", DateTime(timezone=True)),
+    Column("approved_at", DateTime(timezone=True)),  # その他特に困難な事情: the operator's 個別判断
+    Column("approved_by", String(64)),
+    Index("ix_portal_notifications_facility", "facility_code"),
+)
+
+portal_survey_responses = Table(
+    "portal_survey_responses",
+    metadata,
+    # 導入意向調査 (seed 002 別添3); the latest answer of a facility counts.
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), nullable=False),
+    Column("category", String(24), nullable=False),
+    Column("prefecture_code", String(2), nullable=False),
+    Column("answer", Text, nullable=False),  # JSON
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+    Column("superseded_at", DateTime(timezone=True)),
+    Index("ix_portal_survey_responses_facility", "facility_code"),
+)
+
+portal_sessions = Table(
+    "portal_sessions",
+    metadata,
+    # Portal sign-ins (browser cookie or API bearer token); only the token's SHA-256 is stored.
+    Column("token_hash", Key(64), primary_key=True),
+    Column("role", String(16), nullable=False),  # facility / corporation / operator
+    Column("subject", String(64), nullable=False),  # facility code, corporation login, operator name
+    Column("credential_id", Id),  # operators: the API key signed in with (revoking it ends the session)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Index("ix_portal_sessions_expires", "expires_at"),
+)

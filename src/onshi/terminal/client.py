@@ -11,7 +11,13 @@ from urllib.parse import quote, unquote
 import httpx
 
 from onshi.terminal.emergency import EMERGENCY_PATH
-from onshi.terminal.protocol import FILENAME_HEADER, REQUEST_ID_HEADER, REQUESTS_PATH, RESULT_FILENAME_HEADER
+from onshi.terminal.protocol import (
+    CONNECTION_TEST_PATH,
+    FILENAME_HEADER,
+    REQUEST_ID_HEADER,
+    REQUESTS_PATH,
+    RESULT_FILENAME_HEADER,
+)
 
 POLL_TIMEOUT_SECONDS = 10  # a poll is small: as long as clients wait for any answer (domain.md §10)
 
@@ -73,6 +79,17 @@ class CentralClient:
             return response.json()
         except ValueError as error:
             raise Unavailable(f"central's answer is not JSON: {error}") from error
+
+    async def connection_test(self) -> Any:
+        """接続確認: prove to central that this terminal's certificate reaches it (JSON answer).
+        Raises Unavailable or Refused."""
+        try:
+            response = await self._http.post(CONNECTION_TEST_PATH, timeout=POLL_TIMEOUT_SECONDS)
+        except (httpx.TransportError, ssl.SSLError) as error:
+            raise Unavailable(f"{type(error).__name__}: {error}") from error
+        if response.status_code != 200:
+            raise _failure(response)
+        return response.json()
 
 
 def _failure(response: httpx.Response) -> Unavailable | Refused:

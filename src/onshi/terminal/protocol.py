@@ -9,3 +9,4 @@ REQUESTS_PATH = "/api/v1/terminal/requests"
 FILENAME_HEADER = "X-Onshi-Filename"
 REQUEST_ID_HEADER = "X-Onshi-Request-Id"
 RESULT_FILENAME_HEADER = "X-Onshi-Result-Filename"
+CONNECTION_TEST_PATH = "/api/v1/terminal/connection-test"  # 接続確認 (the portal's onboarding step)
