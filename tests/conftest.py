@@ -14,10 +14,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, settings
 
 from onshi.store.database import Database
 from onshi.store.engine import DatabaseUrl
 from onshi.store.migrate import upgrade
+
+# A busy machine (CI, two test runs at once) must not fail a property for being slow: no
+# deadline per example and no health check on generation speed. Properties still run in full.
+settings.register_profile("onshi", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("onshi")
 
 PG_ADMIN = os.environ.get("ONSHI_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"

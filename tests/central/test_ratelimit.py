@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -57,10 +58,12 @@ def test_a_flooding_facility_gets_429_and_others_do_not(strict_central: LiveCent
     noisy = strict_central.facility_key("1310000017")
     quiet = strict_central.facility_key("1310000025")
     body = {"insurer_number": "01130012", "insured_identification_number": "1", "birthdate": "19800401"}
+    started = time.monotonic()
     with strict_central.client(noisy) as client:
         statuses = [client.post("/api/v1/confirmations", json=body) for _ in range(10)]
+    refilled = int((time.monotonic() - started) * 2) + 1  # 2 tokens a second while they ran
     refused = [r for r in statuses if r.status_code == 429]
-    assert 4 <= 10 - len(refused) <= 5 and refused  # the burst (4), perhaps one refilled token
+    assert refused and 4 <= 10 - len(refused) <= 4 + refilled  # the burst (4) and what refilled
     assert int(refused[0].headers["Retry-After"]) >= 1
     assert refused[0].json()["error"]["code"] == "rate_limited"
     with strict_central.client(quiet) as client:
