@@ -8,6 +8,9 @@ ONSHI_PKI_DIR       where central keeps its certificate authorities: the facilit
                     J-LIS CA of My Number Cards; default ./pki. Private keys stay here.
 ONSHI_RATE_LIMIT    requests per second per caller (facility, insurer or operator key) in each
                     server worker; default 100, burst twice that; 0 turns limits off (benchmarks).
+ONSHI_HOT_PATH      1 (default): on PostgreSQL, plain single confirmations take the raw asyncpg
+                    hot path (onshi.central.hot_path); 0 sends every request through the general
+                    routes (same answers; for comparing the two).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class Settings:
     pool_size: int
     pki_dir: Path = field(default=Path("pki"))
     rate_limit_per_second: float = 100.0
+    hot_path: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -33,6 +37,7 @@ class Settings:
             pool_size=int(os.environ.get("ONSHI_DB_POOL_SIZE", "8")),
             pki_dir=Path(os.environ.get("ONSHI_PKI_DIR") or "pki"),
             rate_limit_per_second=float(os.environ.get("ONSHI_RATE_LIMIT", "100")),
+            hot_path=os.environ.get("ONSHI_HOT_PATH", "1") != "0",
         )
 
     @property
