@@ -37,7 +37,7 @@ POPULATION = [
         individual_key="ik-3",
         disqualification_date="20250401",
         reason_of_loss="01",
-    ),  # fmt: skip
+    ),
     feed_row(
         insurer_number=KENPO.digits,
         insurer_name="他の健保",
@@ -45,7 +45,7 @@ POPULATION = [
         insured_identification_number="9",
         individual_key="ik-3",
         qualification_date="20250401",
-    ),  # fmt: skip
+    ),
     # Twins: one number, one birth date, two 枝番.
     feed_row(insured_identification_number="7", insured_branch_number="01", name="二子　一"),
     feed_row(insured_identification_number="7", insured_branch_number="02", name="二子　二"),
