@@ -1,21 +1,35 @@
-"""`python -m bench.run import|confirm|batch|all` — see bench/README.md."""
+"""`python -m bench.run import|confirm|file|card|batch|xml|all [options]` — see bench/README.md.
+
+`all` runs every bench in turn with its defaults (options are passed to a single bench only).
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
-from bench import batch_rate, confirm_rate, import_rate
+from bench import batch_rate, card_rate, confirm_rate, file_rate, import_rate, xml_rate
+
+BENCHES: dict[str, Callable[[], None]] = {
+    "import": import_rate.main,
+    "confirm": confirm_rate.main,
+    "file": file_rate.main,
+    "card": card_rate.main,
+    "batch": batch_rate.main,
+    "xml": xml_rate.main,
+}
 
 
 def main() -> None:
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
-    sys.argv = [sys.argv[0], *sys.argv[2:]]
-    if which in ("import", "all"):
-        import_rate.main()
-    if which in ("confirm", "all"):
-        confirm_rate.main()
-    if which in ("batch", "all"):
-        batch_rate.main()
+    if which != "all" and which not in BENCHES:
+        raise SystemExit(f"unknown bench {which!r}: one of {', '.join(BENCHES)}, all")
+    options = sys.argv[2:] if which != "all" else []
+    for name, bench in BENCHES.items():
+        if which in (name, "all"):
+            print(f"== bench.{name}", flush=True)
+            sys.argv = [sys.argv[0], *options]
+            bench()
 
 
 if __name__ == "__main__":
