@@ -115,6 +115,16 @@ def worker_rss_mb(process: subprocess.Popen[bytes]) -> list[float]:
     return [peak_rss_mb(pid) for pid in workers]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def wrk(url: str, seconds: int, connections: int, script: Path, *script_args: str) -> Load:
     command = [
         ensure_tool("wrk", "wrk"), "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",

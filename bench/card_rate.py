@@ -143,13 +143,6 @@ def drive(port: int, key: str, cards: list[Path], processes: int, flows: int, se
     return len(latencies), elapsed, sorted(latencies), errors
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (
-        sum(sum(int(x) for x in Path(f"/proc/{pid}/stat").read_text().split()[13:15]) for pid in pids) / ticks
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=1_000_000)
@@ -180,11 +173,11 @@ def main() -> None:
         asyncio.run(register())
         drive(args.port, key, cards, args.clients, args.flows, 2)  # warm-up
         pids = _load.server_processes(server)
-        before = cpu_seconds(pids)
+        before = _load.cpu_seconds(pids)
         count, elapsed, latencies, errors = drive(
             args.port, key, cards, args.clients, args.flows, args.seconds
         )
-        server_cpu = cpu_seconds(pids) - before
+        server_cpu = _load.cpu_seconds(pids) - before
         rss = _load.worker_rss_mb(server)
     finally:
         _load.stop(server)

@@ -48,13 +48,16 @@ def measure(args: argparse.Namespace, url: str, key: str, bodies: Path, people: 
     keys = [(i, s, n) for i, s, n, _, _ in people]
     pg_clients = min(c, 16)
     for workers in (1, 2):
-        onshi, bare, minimal, raw, rss = [], [], [], [], []
+        onshi, bare, minimal, raw, rss, cpu = [], [], [], [], [], []
         for _ in range(args.rounds):
             server = _load.serve_onshi(url, workers, port)
             try:
                 _load.wrk(base, 2, c, _load.LUA, str(bodies), key)  # warm-up: pools, statements, caches
                 bare.append(_load.wrk(base, seconds, c, _load.FIXED_LUA, "/healthz"))
+                pids = _load.server_processes(server)
+                before = _load.cpu_seconds(pids)
                 onshi.append(_load.wrk(base, seconds, c, _load.LUA, str(bodies), key))
+                cpu.append((_load.cpu_seconds(pids) - before) / onshi[-1].requests)
                 rss += _load.worker_rss_mb(server)
             finally:
                 _load.stop(server)
