@@ -75,6 +75,9 @@ def measure(args: argparse.Namespace, url: str, key: str, bodies: Path, people: 
                _median_load(minimal).note(c))  # fmt: skip
         figure(f"raw PostgreSQL point lookups (pgbench -c {pg_clients})", statistics.median(raw), "tps")
         figure(
+            f"server CPU per confirmation (workers, not PostgreSQL), {w}", 1e6 * statistics.median(cpu), "µs"
+        )
+        figure(
             f"peak RSS per server process, {w}", max(rss), "MB", f"all: {', '.join(f'{r:.0f}' for r in rss)}"
         )
         figure(f"ratio onshi / minimal lookup, {w}", 100 * _median(onshi) / _median(minimal), "%")
