@@ -115,14 +115,22 @@ def worker_rss_mb(process: subprocess.Popen[bytes]) -> list[float]:
     return [peak_rss_mb(pid) for pid in workers]
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time the processes used so far."""
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time each live process used so far (pids that ended are left out)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    found = {}
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two `cpu_seconds` readings, over the processes alive at both."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
 
 
 def wrk(url: str, seconds: int, connections: int, script: Path, *script_args: str) -> Load:

@@ -177,7 +177,7 @@ def main() -> None:
         count, elapsed, latencies, errors = drive(
             args.port, key, cards, args.clients, args.flows, args.seconds
         )
-        server_cpu = _load.cpu_seconds(pids) - before
+        server_cpu = _load.cpu_used(before, _load.cpu_seconds(pids))
         rss = _load.worker_rss_mb(server)
     finally:
         _load.stop(server)

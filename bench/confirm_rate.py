@@ -57,7 +57,7 @@ def measure(args: argparse.Namespace, url: str, key: str, bodies: Path, people: 
                 pids = _load.server_processes(server)
                 before = _load.cpu_seconds(pids)
                 onshi.append(_load.wrk(base, seconds, c, _load.LUA, str(bodies), key))
-                cpu.append((_load.cpu_seconds(pids) - before) / onshi[-1].requests)
+                cpu.append(_load.cpu_used(before, _load.cpu_seconds(pids)) / onshi[-1].requests)
                 rss += _load.worker_rss_mb(server)
             finally:
                 _load.stop(server)
