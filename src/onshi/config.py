@@ -2,7 +2,9 @@
 
 ONSHI_DATABASE_URL  database URL; default the embedded SQLite file ./onshi.db.
                     PostgreSQL: postgresql://user@host:5432/db (driver chosen by onshi).
-ONSHI_DB_POOL_SIZE  connections per server worker process (default 8).
+ONSHI_DB_POOL_SIZE  connections per pool in each server worker process (default 8); on PostgreSQL a
+                    worker has two pools, SQLAlchemy's and the hot path's raw asyncpg one
+                    (docs/scaling.md, "Connection pooling").
 ONSHI_PKI_DIR       where central keeps its certificate authorities: the facility CA that
                     issues terminals' client certificates (mutual TLS) and the emulated
                     J-LIS CA of My Number Cards; default ./pki. Private keys stay here.
