@@ -6,8 +6,8 @@ few point lookups and nothing of the ORM. This is a plain queue of connections
 query): a connection is handed over as is, never reset, because the hot paths run single
 statements outside transactions, or a transaction they close themselves. Statements are
 prepared once per connection (asyncpg's statement cache). A connection that broke (database
-restart) is dropped and reopened on its next checkout; the request that saw it break fails
-with a clean 503 like any database failure.
+restart, or a request cancelled mid-query) is dropped and reopened on its next checkout; the
+request that saw it break fails with a clean 503 like any database failure.
 """
 
 from __future__ import annotations
@@ -73,8 +73,9 @@ class RawPool:
         return conn
 
     def _put(self, conn: asyncpg.Connection, failed: bool) -> None:
-        # A connection left broken (or mid-transaction by an error) is not reused.
-        if failed and not conn.is_closed() and conn.is_in_transaction():
+        # After an error or a cancellation (a client gone mid-query) the connection may be
+        # broken, mid-transaction or still busy: it is dropped, and reopened on its next use.
+        if failed and not conn.is_closed():
             conn.terminate()
         self._idle.put_nowait(None if conn.is_closed() else conn)
 
