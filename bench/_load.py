@@ -75,7 +75,7 @@ def serve_minimal(database_url: str, workers: int, port: int, pool_size: int = 4
     command = [
         sys.executable, "-m", "uvicorn", "bench.minimal_app:app", "--host", HOST, "--port", str(port),
         "--workers", str(workers), "--loop", "uvloop", "--http", "httptools", "--no-access-log",
-        "--log-level", "warning",
+        "--log-level", "warning", "--timeout-worker-healthcheck", "60",  # as `onshi serve` does
     ]  # fmt: skip
     process = subprocess.Popen(command, env=env, start_new_session=True, cwd=HERE.parent)
     _wait_ready(process, f"http://{HOST}:{port}/healthz")
