@@ -57,6 +57,11 @@ def fresh_database(name: str, migrate: bool = True) -> str:
     return url
 
 
+def database_exists(name: str) -> bool:
+    with psycopg.connect(_pg_admin(), autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
 def population_file(persons: int, seed: int = 1) -> Path:
     """A generated feed of `persons` people, written once and reused."""
     from onshi.seed.population import population_csv

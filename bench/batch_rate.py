@@ -24,8 +24,9 @@ from urllib.parse import quote
 import asyncpg
 import httpx
 
-from bench._common import figure, fresh_database, server_description, timed
-from bench.confirm_rate import BENCH_FACILITY, Person, load_population, serve, stop
+from bench._common import figure, server_description, timed
+from bench._load import serve_onshi, stop
+from bench._population import BENCH_FACILITY, Person, bench_key, population_database, sample_people
 from onshi import wire
 from onshi.domain.batch import MAX_ENTRIES
 from onshi.terminal.protocol import FILENAME_HEADER, REQUEST_ID_HEADER, REQUESTS_PATH
@@ -108,15 +109,16 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18766)
     args = parser.parse_args()
     print(server_description(), flush=True)
-    url = fresh_database("onshi_bench_batch")
     with timed() as prepared:
-        key, people = asyncio.run(load_population(url, args.persons))
-    figure(f"prepare ({args.persons:,} persons)", prepared[0], "s")
-    chosen = random.Random(11).sample(people, min(len(people), args.files * MAX_ENTRIES))
+        url = asyncio.run(population_database(args.persons))
+        key = asyncio.run(bench_key(url))
+        chosen = asyncio.run(sample_people(url, args.files * MAX_ENTRIES, 11))
+    random.Random(11).shuffle(chosen)
+    figure(f"prepare ({args.persons:,} persons, loaded once and kept)", prepared[0], "s")
     files = [upload_file(chosen[n * MAX_ENTRIES : (n + 1) * MAX_ENTRIES], n) for n in range(args.files)]
     total = sum(min(MAX_ENTRIES, len(chosen) - n * MAX_ENTRIES) for n in range(args.files))
     floor = asyncio.run(raw_floor(url, chosen[:total]))
-    central = serve(url, 1, args.port)
+    central = serve_onshi(url, 1, args.port)
     workers = None
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{args.port}", headers={"Authorization": f"Bearer {key}"},

@@ -1,9 +1,17 @@
-"""Confirmations by insurance-card numbers per second over HTTP against PostgreSQL.
+"""Confirmations by insurance-card numbers per second over HTTP against PostgreSQL, beside
+the limits of the same machine measured in the same run.
 
-Starts `onshi serve --workers W` on a loopback port and drives it with wrk (the load
-generator shares the machine's cores), at 1 and 2 workers.
+At 1 and 2 worker processes, in rounds (the figures are each round's median):
+* onshi: `POST /api/v1/confirmations` on `onshi serve --workers W` (JSON in and out, the
+  whole domain, audit and wire document), with p50/p99;
+* bare ceiling: `GET /healthz` of the same server (a trivial JSON endpoint, same stack);
+* minimal lookup: bench.minimal_app (Starlette + asyncpg, one point query, JSON out) under
+  the same uvicorn settings and the same request bodies;
+* raw PostgreSQL: pgbench, prepared point lookups by card number on the same table;
+* the peak RSS of every server worker process.
+wrk is the load generator (on the same cores; bounded in time; 127.0.0.1 only).
 
-    python -m bench.confirm_rate [--persons 1000000] [--seconds 10] [--connections 16]
+    python -m bench.confirm_rate [--persons 1000000] [--seconds 10] [--connections 16] [--rounds 2]
 """
 
 from __future__ import annotations
@@ -11,58 +19,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import signal
-import subprocess
-import sys
-import time
+import statistics
 from pathlib import Path
 
-import httpx
-from sqlalchemy import select
-
-from bench._common import OUT, ensure_tool, figure, fresh_database, population_file, server_description, timed
-from onshi.domain.actors import Actor, ActorKind, Channel
-from onshi.domain.facility import Facility, FacilityCode, FacilityType
-from onshi.services.parallel_import import import_file
-from onshi.store import apikeys, facilities
-from onshi.store.audit import DirectAuditLog
-from onshi.store.database import Database
-from onshi.store.schema import qualifications
-
-LUA = Path(__file__).with_name("confirm.lua")
-BENCH_FACILITY = Facility(FacilityCode("1319900019"), "ベンチ診療所", FacilityType.MEDICAL_CLINIC)
+from bench import _load
+from bench._common import OUT, figure, server_description, timed
+from bench._population import Person, bench_key, population_database, sample_people
 
 
-Person = tuple[str, str, str, str, str]  # insurer, symbol, number, branch, birthdate YYYYMMDD
-
-
-async def load_population(url: str, persons: int) -> tuple[str, list[Person]]:
-    """Import a generated population, register the bench clinic; its API key and every
-    person's card keys (what the load generators send)."""
-    database = Database.open(url)
-    try:
-        path = population_file(persons)
-        actor = Actor(ActorKind.OPERATOR, "bench", Channel.CLI)
-        await import_file(database, DirectAuditLog(database.engine), path, actor, str(path))
-        async with database.write() as conn:
-            await facilities.save(conn, [BENCH_FACILITY])
-            key, _ = await apikeys.create(conn, ActorKind.FACILITY, BENCH_FACILITY.code.digits, "bench")
-            columns = (qualifications.c.insurer_number, qualifications.c.symbol, qualifications.c.number,
-                       qualifications.c.branch, qualifications.c.birthdate)  # fmt: skip
-            rows = (await conn.execute(select(*columns))).all()
-    finally:
-        await database.close()
-    return key.secret, [(i, s, n, b, d.strftime("%Y%m%d")) for i, s, n, b, d in rows]
-
-
-async def prepare(url: str, persons: int, sample: int) -> tuple[str, Path]:
-    key, people = await load_population(url, persons)
-    chosen = random.Random(7).sample(people, min(sample, len(people)))
-    bodies = OUT / "confirm-bodies.jsonl"
-    with bodies.open("w", encoding="utf-8") as out:
-        for insurer, symbol, number, branch, birthdate in chosen:
+def write_bodies(people: list[Person], path: Path) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        for insurer, symbol, number, branch, birthdate in people:
             body = {
                 "insurer_number": insurer,
                 "insured_card_symbol": symbol,
@@ -71,48 +39,59 @@ async def prepare(url: str, persons: int, sample: int) -> tuple[str, Path]:
                 "birthdate": birthdate,
             }
             out.write(json.dumps(body, ensure_ascii=False) + "\n")
-    return key, bodies
+    return path
 
 
-def serve(url: str, workers: int, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ONSHI_DATABASE_URL": url, "ONSHI_DB_POOL_SIZE": "4", "ONSHI_RATE_LIMIT": "0"}
-    onshi = Path(sys.executable).with_name("onshi")
-    process = subprocess.Popen(
-        [str(onshi), "serve", "--port", str(port), "--workers", str(workers)], env=env, start_new_session=True
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    stop(process)
-    raise SystemExit("central did not start")
+def measure(args: argparse.Namespace, url: str, key: str, bodies: Path, people: list[Person]) -> None:
+    port, c, seconds = args.port, args.connections, args.seconds
+    base = f"http://127.0.0.1:{port}"
+    keys = [(i, s, n) for i, s, n, _, _ in people]
+    pg_clients = min(c, 16)
+    for workers in (1, 2):
+        onshi, bare, minimal, raw, rss, cpu = [], [], [], [], [], []
+        for _ in range(args.rounds):
+            server = _load.serve_onshi(url, workers, port)
+            try:
+                _load.wrk(base, 2, c, _load.LUA, str(bodies), key)  # warm-up: pools, statements, caches
+                bare.append(_load.wrk(base, seconds, c, _load.FIXED_LUA, "/healthz"))
+                pids = _load.server_processes(server)
+                before = _load.cpu_seconds(pids)
+                onshi.append(_load.wrk(base, seconds, c, _load.LUA, str(bodies), key))
+                cpu.append(_load.cpu_used(before, _load.cpu_seconds(pids)) / onshi[-1].requests)
+                rss += _load.worker_rss_mb(server)
+            finally:
+                _load.stop(server)
+            reference = _load.serve_minimal(url, workers, port)
+            try:
+                _load.wrk(base, 2, c, _load.LUA, str(bodies), key)
+                minimal.append(_load.wrk(base, seconds, c, _load.LUA, str(bodies), key))
+            finally:
+                _load.stop(reference)
+            raw.append(_load.pgbench_point_lookups(url, keys, seconds, pg_clients))
+        best = _median_load(onshi)
+        w = f"{workers} worker(s)"
+        figure(f"bare ceiling: GET /healthz, {w}", _median(bare), "req/s", _median_load(bare).note(c))
+        figure(f"minimal lookup (Starlette + asyncpg), {w}", _median(minimal), "req/s",
+               _median_load(minimal).note(c))  # fmt: skip
+        figure(f"raw PostgreSQL point lookups (pgbench -c {pg_clients})", statistics.median(raw), "tps")
+        figure(
+            f"server CPU per confirmation (workers, not PostgreSQL), {w}", 1e6 * statistics.median(cpu), "µs"
+        )
+        figure(
+            f"peak RSS per server process, {w}", max(rss), "MB", f"all: {', '.join(f'{r:.0f}' for r in rss)}"
+        )
+        figure(f"ratio onshi / minimal lookup, {w}", 100 * _median(onshi) / _median(minimal), "%")
+        figure(f"ratio onshi / bare ceiling, {w}", 100 * _median(onshi) / _median(bare), "%")
+        rounds = ", ".join(f"{load.rate:,.0f}" for load in onshi)
+        figure(f"confirmations/s over HTTP, {w}", _median(onshi), "req/s", f"{best.note(c)}; rounds {rounds}")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
+def _median(loads: list[_load.Load]) -> float:
+    return statistics.median(load.rate for load in loads)
 
 
-def drive(port: int, key: str, bodies: Path, seconds: int, connections: int) -> dict[str, float]:
-    wrk = ensure_tool("wrk", "wrk")
-    command = [
-        wrk,
-        "-t1",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "-s",
-        str(LUA),
-        f"http://127.0.0.1:{port}",
-        "--",
-        str(bodies),
-        key,
-    ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
-    return result
+def _median_load(loads: list[_load.Load]) -> _load.Load:
+    return sorted(loads, key=lambda load: load.rate)[len(loads) // 2]
 
 
 def main() -> None:
@@ -120,25 +99,18 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--port", type=int, default=18765)
     args = parser.parse_args()
     print(server_description(), flush=True)
-    url = fresh_database("onshi_bench_confirm")
     with timed() as prepared:
-        key, bodies = asyncio.run(prepare(url, args.persons, 20_000))
-    figure(f"prepare ({args.persons:,} persons)", prepared[0], "s")
-    for workers in (1, 2):
-        process = serve(url, workers, args.port)
-        try:
-            drive(args.port, key, bodies, 2, args.connections)  # warm-up: pools, prepared statements, caches
-            result = drive(args.port, key, bodies, args.seconds, args.connections)
-        finally:
-            stop(process)
-        rate = result["requests"] / (result["duration_us"] / 1e6)
-        note = f"p50 {result['p50_us'] / 1000:.1f} ms, p99 {result['p99_us'] / 1000:.1f} ms, c={args.connections}"
-        if result["non2xx"] or result["socket_errors"]:
-            note += f", {result['non2xx']} non-2xx, {result['socket_errors']} socket errors"
-        figure(f"confirmations/s over HTTP, {workers} worker(s)", rate, "req/s", note)
+        url = asyncio.run(population_database(args.persons))
+        key = asyncio.run(bench_key(url))
+        people = asyncio.run(sample_people(url, 20_000, 7))
+    random.Random(7).shuffle(people)
+    bodies = write_bodies(people, OUT / "confirm-bodies.jsonl")
+    figure(f"prepare ({args.persons:,} persons, loaded once and kept)", prepared[0], "s")
+    measure(args, url, key, bodies, people)
 
 
 if __name__ == "__main__":

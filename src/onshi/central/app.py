@@ -4,20 +4,39 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
+import asyncpg
 from fastapi import FastAPI, Request
 from sqlalchemy.exc import DBAPIError
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from onshi import __version__
 from onshi.central import batches, card, clinical, confirmations, emergency, insurer, public_expense, terminal
-from onshi.central.auth import AuthRefused
+from onshi.central.auth import AuthRefused, refusal_response
 from onshi.central.context import Central
-from onshi.central.responses import json_response, problem, technical_failure
+from onshi.central.hot_path import HotConfirmations
+from onshi.central.responses import json_response, technical_failure
 from onshi.config import Settings
 from onshi.consent_web import router as consent_web_router
 from onshi.help import web as help_web
 from onshi.portal import router as portal_router
+
+
+class CentralApp(FastAPI):
+    """FastAPI with the hot confirmation path in front of its whole middleware stack:
+    POST /api/v1/confirmations on PostgreSQL is answered without FastAPI's and SQLAlchemy's
+    per-request cost (onshi.central.hot_path); every other request, and every unusual
+    confirmation, goes through FastAPI as usual."""
+
+    hot: HotConfirmations | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.hot is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.hot(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -31,13 +50,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await central.stop()
 
-    app = FastAPI(
+    app = CentralApp(
         title="onshi central",
         version=__version__,
         description="オンライン資格確認等システム — central service (facility, insurer and operator APIs)",
         lifespan=lifespan,
     )
     app.state.central = central
+    if central.raw is not None and central.settings.hot_path:
+        app.hot = HotConfirmations(partial(FastAPI.__call__, app), central)
     app.include_router(confirmations.router)
     app.include_router(batches.router)
     app.include_router(insurer.router)
@@ -52,12 +73,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(AuthRefused)
     async def refused(_: Request, error: AuthRefused) -> Response:
-        headers = dict(error.headers)
-        if error.refusal.status == 401:
-            headers["WWW-Authenticate"] = 'Bearer realm="onshi"'
-        return problem(error.refusal.status, error.refusal.code, error.refusal.message, headers or None)
+        return refusal_response(error)
 
+    # SQLAlchemy's errors, and asyncpg's from the raw hot paths (onshi.store.raw_pg) on PostgreSQL.
     @app.exception_handler(DBAPIError)
+    @app.exception_handler(asyncpg.PostgresError)
+    @app.exception_handler(asyncpg.InterfaceError)
     @app.exception_handler(OSError)
     @app.exception_handler(TimeoutError)
     async def unavailable(request: Request, error: Exception) -> Response:

@@ -15,8 +15,10 @@ import math
 from dataclasses import dataclass
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from onshi.central.context import Central
+from onshi.central.responses import problem
 from onshi.central.tls import client_certificate_der
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.audit import AuditEvent
@@ -54,6 +56,13 @@ RATE_LIMITED = Refusal(
 CERTIFICATE_EXPIRED = Refusal(401, "expired_certificate", "この電子証明書は有効期間外です。更新してください")
 
 
+def refusal_response(error: AuthRefused) -> Response:
+    headers = dict(error.headers)
+    if error.refusal.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="onshi"'
+    return problem(error.refusal.status, error.refusal.code, error.refusal.message, headers or None)
+
+
 def presented_key(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header[:7].lower() == "bearer ":
@@ -68,6 +77,12 @@ async def authenticate(
     (confirmations), None for calls whose refusals need not be audited. A caller over its
     rate limit is refused with 429 (onshi.central.ratelimit)."""
     actor = await _identify(central, request, allowed, action)
+    await throttle(central, actor, action)
+    return actor
+
+
+async def throttle(central: Central, actor: Actor, action: str | None) -> None:
+    """Spend one of the caller's tokens, or refuse with 429 (the first refusal each minute audited)."""
     throttled = central.limiter.take(f"{actor.kind.value}:{actor.id}")
     if throttled is not None:
         retry = str(max(1, math.ceil(throttled.retry_after)))
@@ -76,7 +91,6 @@ async def authenticate(
             event = AuditEvent(actor, action or "api.call", f"refused:{RATE_LIMITED.code}", detail=detail)
             await central.audit.record(event)
         raise AuthRefused(RATE_LIMITED, {"Retry-After": retry})
-    return actor
 
 
 async def _identify(

@@ -18,12 +18,13 @@ from onshi import wire
 from onshi.central.auth import authenticate
 from onshi.central.context import Central
 from onshi.central.responses import wire_response
-from onshi.domain.actors import ActorKind
+from onshi.domain.actors import Actor, ActorKind
 from onshi.domain.codes import ConsentFlag
 from onshi.services.confirmation import (
     ACTION,
     Confirmed,
     NumberConfirmation,
+    Outcome,
     confirm_by_numbers,
     result_document,
     search_echo,
@@ -52,11 +53,8 @@ class NumberConfirmationBody(BaseModel):
     arbitrary_file_identifier: str | None = Field(None, max_length=100, description="echoed in the result")
 
 
-@router.post("/confirmations", summary="資格確認（被保険者証等の記号・番号等）")
-async def confirm_json(body: NumberConfirmationBody, request: Request) -> Response:
-    central: Central = request.app.state.central
-    actor = await authenticate(central, request, FACILITY, ACTION)
-    confirmation = NumberConfirmation(
+def number_confirmation(body: NumberConfirmationBody) -> NumberConfirmation:
+    return NumberConfirmation(
         insurer_number=body.insurer_number,
         symbol=body.insured_card_symbol,
         number=body.insured_identification_number,
@@ -65,13 +63,31 @@ async def confirm_json(body: NumberConfirmationBody, request: Request) -> Respon
         on=body.qualification_confirmation_date,
         limit_consent=body.limit_application_certificate_related_cons_flg == ConsentFlag.CONSENTED.value,
     )
-    outcome = await confirm_by_numbers(central.db, central.audit, actor, confirmation)
+
+
+def answer(
+    request: Request,
+    actor: Actor,
+    body: NumberConfirmationBody,
+    confirmation: NumberConfirmation,
+    outcome: Outcome,
+) -> Response:
+    """The response to a confirmation (the general route and the hot path, onshi.central.hot_path)."""
     confirmed_on = outcome.query.on if isinstance(outcome, Confirmed) else None
     header = result_header(
         actor, body.arbitrary_file_identifier, wire.UTF8, confirmed_on, outcome.processed_at
     )
     document = result_document(outcome, header, search_echo(confirmation))
     return wire_response(request, document, KIND, outcome_status(outcome))
+
+
+@router.post("/confirmations", summary="資格確認（被保険者証等の記号・番号等）")
+async def confirm_json(body: NumberConfirmationBody, request: Request) -> Response:
+    central: Central = request.app.state.central
+    actor = await authenticate(central, request, FACILITY, ACTION)
+    confirmation = number_confirmation(body)
+    outcome = await confirm_by_numbers(central.db, central.audit, actor, confirmation)
+    return answer(request, actor, body, confirmation, outcome)
 
 
 @router.post(

@@ -11,6 +11,7 @@ from onshi.config import Settings
 from onshi.services.audit_chain import keep_sealing
 from onshi.store.audit import GroupCommitAuditLog
 from onshi.store.database import Database
+from onshi.store.raw_pg import RawPool
 
 
 @dataclass(slots=True)
@@ -19,13 +20,17 @@ class Central:
     db: Database
     audit: GroupCommitAuditLog
     limiter: RateLimiter
+    # Raw asyncpg connections for the hot paths on PostgreSQL (None on SQLite).
+    raw: RawPool | None = None
     _sealer: asyncio.Task[None] | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> Central:
         db = Database.open(settings.database_url, settings.pool_size)
         per_second = settings.rate_limit_per_second
-        return cls(settings, db, GroupCommitAuditLog(db.engine), RateLimiter(per_second, int(per_second * 2)))
+        raw = None if db.url.is_sqlite else RawPool(db.url, settings.pool_size)
+        audit = GroupCommitAuditLog(db.engine, raw=raw)
+        return cls(settings, db, audit, RateLimiter(per_second, int(per_second * 2)), raw)
 
     async def start(self) -> None:
         await self.audit.start()
@@ -37,4 +42,6 @@ class Central:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sealer
         await self.audit.stop()
+        if self.raw is not None:
+            await self.raw.close()
         await self.db.close()

@@ -14,6 +14,11 @@ from onshi.services.facility_certificates import server_credentials
 from onshi.store.engine import DatabaseUrl
 
 HTTP_PROTOCOL = "httptools"
+# uvicorn's supervisor kills a worker that does not answer its health ping within this many
+# seconds. Its default (5 s) is shorter than a worker's start (imports, app) on a busy machine:
+# measured under load, workers were killed while starting, over and over, and `--workers 2`
+# served with one. A hung worker is still replaced, a minute later.
+WORKER_HEALTHCHECK_SECONDS = 60
 TLS_HTTP_PROTOCOL = "onshi.central.tls:ClientCertificateProtocol"
 
 
@@ -48,6 +53,7 @@ def serve(
         loop="uvloop",
         access_log=access_log,
         log_level="info",
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         **options,
     )
 

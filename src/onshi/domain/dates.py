@@ -130,6 +130,8 @@ def _parse_wareki(field: str, text: str, match: re.Match[str]) -> date:
 
 
 def format_wire_date(value: date) -> str:
+    if value.year >= 1000:  # (strftime's %Y does not pad years below 1000; kept as it was)
+        return f"{value.year}{value.month:02d}{value.day:02d}"
     return value.strftime("%Y%m%d")
 
 

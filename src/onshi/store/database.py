@@ -14,6 +14,12 @@ class Database:
     def __init__(self, url: DatabaseUrl, pool_size: int = 8) -> None:
         self.url = url
         self.engine: AsyncEngine = create_async(url, pool_size)
+        # Reads on PostgreSQL run without a transaction of their own: each statement sees its own
+        # snapshot, as under READ COMMITTED inside one, and the BEGIN and ROLLBACK round trips
+        # (a third of a short read's cost) go. SQLite keeps its read transaction (one snapshot).
+        self._reader = (
+            self.engine if url.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
 
     @classmethod
     def open(cls, raw_url: str, pool_size: int = 8) -> Database:
@@ -21,7 +27,8 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.connect() as conn:
+        """A connection for reading (nothing written here is kept on SQLite, nor meant to be)."""
+        async with self._reader.connect() as conn:
             yield conn
 
     @asynccontextmanager

@@ -72,11 +72,29 @@ def parse(data: bytes, kind: MessageKind, lenient: bool = False) -> Parsed:
 def prune(value: Any) -> Any:
     """The document without absent (None, empty) values — what XML and JSON both carry."""
     if isinstance(value, dict):
-        pruned = {k: prune(v) for k, v in value.items()}
-        return {k: v for k, v in pruned.items() if v not in (None, "", [], {})}
+        return _pruned_dict(value)
     if isinstance(value, list):
         return [prune(v) for v in value]
     return value
+
+
+def _pruned_dict(value: dict[str, Any]) -> dict[str, Any]:
+    # Every single-confirmation answer goes through here: one pass, no intermediate dict.
+    pruned: dict[str, Any] = {}
+    for key, item in value.items():
+        if item is None:
+            continue
+        if isinstance(item, dict):
+            item = _pruned_dict(item)
+        elif isinstance(item, list):
+            item = [prune(v) for v in item]
+        if item in _ABSENT:
+            continue
+        pruned[key] = item
+    return pruned
+
+
+_ABSENT: tuple[object, ...] = ("", [], {})
 
 
 def to_xml(document: dict[str, Any], kind: MessageKind, encoding: str = UTF8) -> bytes:

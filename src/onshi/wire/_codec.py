@@ -92,7 +92,9 @@ def read(element: etree._Element, spec: Field, path: str = "", lenient: bool = F
     present = _children_by_name(element)
     result: dict[str, Any] = {}
     for child_spec in spec.children:
-        values = _read_child(present, child_spec, path, lenient)
+        # Most of a spec's children are absent from a given document: skip them by name.
+        absent = _looked_up(child_spec).isdisjoint(present)
+        values = [] if absent else _read_child(present, child_spec, path, lenient)
         if not values:
             if child_spec.required and not lenient:
                 raise WireError(
@@ -103,6 +105,22 @@ def read(element: etree._Element, spec: Field, path: str = "", lenient: bool = F
             continue
         result[child_spec.name] = values if child_spec.repeated or child_spec.item else values[0]
     return result
+
+
+_LOOKED_UP: dict[int, frozenset[str]] = {}  # by id: specs are module constants, never freed
+
+
+def _looked_up(spec: Field) -> frozenset[str]:
+    """Every element name `_read_child` may take `spec`'s values from."""
+    names = _LOOKED_UP.get(id(spec))
+    if names is None:
+        found = {spec.name, *spec.alt_names}
+        if spec.item is not None and spec.loose:
+            found |= {spec.item.name, *spec.item.alt_names}
+        if spec.item is None and spec.repeated:
+            found |= set(spec.also_in)
+        names = _LOOKED_UP[id(spec)] = frozenset(found)
+    return names
 
 
 def _named(present: dict[str, list[etree._Element]], spec: Field) -> list[etree._Element]:
