@@ -1,0 +1,463 @@
+"""The statistics the operator publishes, as reports (onshi.services.stats_report): adoption
+(with the ranking), usage, the utilisation rate by group, and one facility's months with its
+support money. The CLI, the API and the pages call these and nothing else.
+
+Queries name their parameters as the CLI does (`--as-of`, `--month`, `--by` …); a bad value
+raises InvalidValue, a month whose roll-up was never built raises NotBuilt — a figure is
+never shown as zero because nobody counted it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from onshi.domain.dates import today_jst
+from onshi.domain.errors import InvalidValue, Problem
+from onshi.domain.facility import FacilityCode, FacilityType
+from onshi.domain.portal.values import format_month, months_between, parse_month, shift_month
+from onshi.domain.prefectures import PREFECTURES, prefecture
+from onshi.domain.statistics import adoption as adoption_rules
+from onshi.domain.statistics.adoption import TYPES, AdoptionCounts
+from onshi.domain.statistics.support import FacilityMonth, Support, evaluate_support
+from onshi.domain.statistics.usage import MonthlyUsage
+from onshi.domain.statistics.utilisation import UtilisationRate, billing_month_of, combined
+from onshi.services.stats_report import TOTAL, Column, Kind, Report, rate_text
+from onshi.store import facilities as facility_store
+from onshi.store import stats
+from onshi.store.database import Database
+
+ADOPTION_GROUPS = ("type", "prefecture")
+USAGE_GROUPS = ("type", "prefecture", "month")
+UTILISATION_GROUPS = ("type", "prefecture", "facility")
+
+
+class NotBuilt(ValueError):
+    """A month asked for has no roll-up: it must be rebuilt first."""
+
+    def __init__(self, months: Sequence[date]) -> None:
+        shown = ", ".join(format_month(m) for m in months)
+        self.message_ja = (
+            f"{shown} の集計がありません（onshi stats rebuild --month {format_month(months[0])} で作成）"
+        )
+        super().__init__(
+            f"no roll-up for {shown}: run `onshi stats rebuild --month {format_month(months[0])}`"
+        )
+
+
+# --- parameters (shared by the CLI, the API and the pages) -------------------------------------
+
+
+def parse_choice(text: str, allowed: Sequence[str], field: str = "by") -> str:
+    if text not in allowed:
+        raise InvalidValue(
+            field, Problem.UNKNOWN_CODE, f"{field} は {' / '.join(allowed)} のいずれかです: {text!r}",
+            f"{field} is one of {', '.join(allowed)}: {text!r}",
+        )  # fmt: skip
+    return text
+
+
+def parse_type(text: str | None) -> FacilityType | None:
+    if not text:
+        return None
+    try:
+        return FacilityType(text)
+    except ValueError:
+        allowed = ", ".join(t.value for t in FacilityType)
+        raise InvalidValue(
+            "type", Problem.UNKNOWN_CODE, f"施設類型は {allowed} のいずれかです: {text!r}",
+            f"type is one of {allowed}: {text!r}",
+        ) from None  # fmt: skip
+
+
+def parse_prefecture(text: str | None) -> str | None:
+    if not text:
+        return None
+    return prefecture(text.zfill(2), "prefecture").code
+
+
+def parse_month_text(text: str, field: str = "month") -> date:
+    return parse_month(text, field)
+
+
+# --- adoption -----------------------------------------------------------------------------------
+
+
+def _adoption_columns(group: Column) -> tuple[Column, ...]:
+    return (
+        group,
+        Column("facilities", "機関数", "facilities"),
+        Column("applied", "カードリーダー申込機関数", "card-reader applications"),
+        Column("applied_rate", "申込率", "application rate", Kind.RATE),
+        Column("connected", "本番接続機関数", "production connections"),
+        Column("connected_rate", "接続率", "connection rate", Kind.RATE),
+        Column("operating", "運用機関数", "operating"),
+        Column("operating_rate", "参加率", "operating rate", Kind.RATE),
+    )
+
+
+def _adoption_row(group: str, counts: AdoptionCounts) -> dict[str, Any]:
+    return {
+        "group": group,
+        "facilities": counts.facilities,
+        "applied": counts.applied,
+        "applied_rate": rate_text(counts.applied_rate),
+        "connected": counts.connected,
+        "connected_rate": rate_text(counts.connected_rate),
+        "operating": counts.operating,
+        "operating_rate": rate_text(counts.operating_rate),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptionQuery:
+    as_of: date
+    by: str = "type"
+    facility_type: FacilityType | None = None
+    obligated: bool = False
+
+    def params(self) -> dict[str, str]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "by": self.by,
+            "type": self.facility_type.value if self.facility_type else "",
+            "obligated": "1" if self.obligated else "0",
+        }
+
+
+async def adoption_report(db: Database, query: AdoptionQuery) -> Report:
+    async with db.read() as conn:
+        counts = await stats.adoption_counts(conn, query.as_of, query.obligated)
+    if query.by == "type":
+        types = (query.facility_type,) if query.facility_type else TYPES
+        groups = {t.value: _sum(c for (_, kind), c in counts.items() if kind == t.value) for t in types}
+        group = Column("group", "施設類型", "facility type", Kind.FACILITY_TYPE)
+    else:
+        wanted = query.facility_type.value if query.facility_type else None
+        groups = {
+            p.code: _sum(c for (pref, kind), c in counts.items() if pref == p.code and wanted in (None, kind))
+            for p in PREFECTURES
+        }
+        group = Column("group", "都道府県", "prefecture", Kind.PREFECTURE)
+    rows = [_adoption_row(key, value) for key, value in groups.items()]
+    rows.append(_adoption_row(TOTAL, _sum(groups.values())))
+    scope = "義務化対象施設" if query.obligated else "全施設"
+    kind = f"・{query.facility_type.label_ja}" if query.facility_type else ""
+    title = f"オンライン資格確認の導入状況（{query.as_of.isoformat()}時点・{scope}{kind}）"
+    notes = ("割合は機関数に対する割合（小数第2位を四捨五入）。機関数は登録されている施設の数です。",)
+    return Report("adoption", title, query.params(), _adoption_columns(group), tuple(rows), notes)
+
+
+def _sum(items: Iterable[AdoptionCounts]) -> AdoptionCounts:
+    return adoption_rules.total(items)
+
+
+async def ranking_report(db: Database, as_of: date, obligated: bool = False) -> Report:
+    """Top and bottom five prefectures per type by the operating rate, and each type's total
+    (seed 004 「都道府県別の運用開始状況（施設類型別）」)."""
+    async with db.read() as conn:
+        counts = await stats.adoption_counts(conn, as_of, obligated)
+    rankings = {}
+    for facility_type in TYPES:
+        by_prefecture = {pref: c for (pref, kind), c in counts.items() if kind == facility_type.value}
+        rankings[facility_type] = adoption_rules.ranking(facility_type, by_prefecture)
+    columns = [Column("rank", "順位", "rank", Kind.TEXT)]
+    for facility_type in TYPES:
+        columns.append(
+            Column(facility_type.value, facility_type.label_ja, facility_type.value, Kind.PREFECTURE)
+        )
+        columns.append(Column(f"{facility_type.value}_rate", f"{facility_type.label_ja} 参加率",
+                              f"{facility_type.value} operating rate", Kind.RATE))  # fmt: skip
+    rows: list[dict[str, Any]] = []
+    for place in range(adoption_rules.RANKING_SIZE * 2):
+        top = place < adoption_rules.RANKING_SIZE
+        row: dict[str, Any] = {}
+        for facility_type, ranking in rankings.items():
+            listed = ranking.top if top else ranking.bottom
+            index = place if top else place - adoption_rules.RANKING_SIZE
+            ranked = listed[index] if index < len(listed) else None
+            row[facility_type.value] = ranked.prefecture.code if ranked else None
+            row[f"{facility_type.value}_rate"] = rate_text(ranked.rate) if ranked else None
+            if ranked:
+                row.setdefault("rank", str(ranked.rank))
+        row.setdefault("rank", "")
+        rows.append(row)
+    total_row: dict[str, Any] = {"rank": "合計"}
+    for facility_type, ranking in rankings.items():
+        total_row[facility_type.value] = None
+        total_row[f"{facility_type.value}_rate"] = rate_text(ranking.overall)
+    rows.append(total_row)
+    params = {"as_of": as_of.isoformat(), "obligated": "1" if obligated else "0"}
+    title = f"都道府県別の運用開始状況（施設類型別・{as_of.isoformat()}時点）"
+    notes = ("参加率（運用機関数÷機関数）の高い順。同率は都道府県コード順。順位は施設類型ごと。",)
+    return Report("adoption_ranking", title, params, tuple(columns), tuple(rows), notes)
+
+
+# --- usage --------------------------------------------------------------------------------------
+
+
+USAGE_COLUMNS = (
+    Column("confirmations", "資格確認 合計", "confirmations"),
+    Column("card", "マイナンバーカード", "by card"),
+    Column("card_smartphone", "うちスマホ", "of which smartphone"),
+    Column("smartphone_share", "スマホ比率", "smartphone share", Kind.RATE),
+    Column("numbers", "保険証等", "by insurance numbers"),
+    Column("batch", "一括照会", "batch entries"),
+    Column("views_checkup", "特定健診等情報の閲覧", "checkup views"),
+    Column("views_medication", "薬剤情報の閲覧", "medication views"),
+    Column("views_treatment", "診療情報の閲覧", "treatment views"),
+)
+
+
+def _usage_row(group: str, usage: MonthlyUsage) -> dict[str, Any]:
+    return {
+        "group": group,
+        "confirmations": usage.confirmations,
+        "card": usage.card,
+        "card_smartphone": usage.card_smartphone,
+        "smartphone_share": rate_text(usage.smartphone_share),
+        "numbers": usage.numbers,
+        "batch": usage.batch,
+        "views_checkup": usage.views_checkup,
+        "views_medication": usage.views_medication,
+        "views_treatment": usage.views_treatment,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class UsageQuery:
+    first: date
+    last: date
+    by: str = "type"
+
+    @property
+    def months(self) -> tuple[date, ...]:
+        return months_between(self.first, self.last)
+
+    def params(self) -> dict[str, str]:
+        return {"from": format_month(self.first), "to": format_month(self.last), "by": self.by}
+
+
+async def _require_built(db: Database, months: Sequence[date]) -> None:
+    async with db.read() as conn:
+        built = await stats.built_months(conn)
+    missing = [m for m in months if m not in built]
+    if missing:
+        raise NotBuilt(missing)
+
+
+async def usage_report(db: Database, query: UsageQuery) -> Report:
+    if query.last < query.first:
+        raise InvalidValue("to", Problem.INCONSISTENT, "終了月が開始月より前です", "to is before from")
+    months = query.months
+    await _require_built(db, months)
+    async with db.read() as conn:
+        sums = await stats.usage_by_group(conn, months, query.by if query.by != "month" else "")
+    if query.by == "month":
+        group = Column("group", "月", "month", Kind.MONTH)
+        groups = {format_month(m): sums.get((m, ""), MonthlyUsage()) for m in months}
+    else:
+        keys = [t.value for t in TYPES] if query.by == "type" else [p.code for p in PREFECTURES]
+        kind = Kind.FACILITY_TYPE if query.by == "type" else Kind.PREFECTURE
+        group = Column("group", "施設類型" if query.by == "type" else "都道府県", query.by, kind)
+        groups = {key: _usage_total(sums.get((m, key), MonthlyUsage()) for m in months) for key in keys}
+    rows = [_usage_row(key, value) for key, value in groups.items()]
+    rows.append(_usage_row(TOTAL, _usage_total(groups.values())))
+    span = (
+        format_month(query.first)
+        if query.first == query.last
+        else f"{format_month(query.first)}〜{format_month(query.last)}"
+    )
+    notes = (
+        "監査記録から集計（資格確認は結果が出たもの、閲覧は情報を表示したもの）。合計はマイナンバーカードと保険証等の和で、一括照会は含みません。",
+        "保険証等には再照会と公費負担者番号・受給者番号による確認を含みます。診療情報には手術情報を含みます。",
+    )
+    title = f"オンライン資格確認の利用状況（{span}）"
+    return Report("usage", title, query.params(), (group, *USAGE_COLUMNS), tuple(rows), notes)
+
+
+def _usage_total(items: Iterable[MonthlyUsage]) -> MonthlyUsage:
+    total = MonthlyUsage()
+    for item in items:
+        total = total + item
+    return total
+
+
+# --- utilisation --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UtilisationQuery:
+    month: date
+    by: str = "type"
+    facility_type: FacilityType | None = None
+    prefecture: str | None = None
+
+    def params(self) -> dict[str, str]:
+        return {
+            "month": format_month(self.month),
+            "by": self.by,
+            "type": self.facility_type.value if self.facility_type else "",
+            "prefecture": self.prefecture or "",
+        }
+
+
+def _rate_columns() -> tuple[Column, ...]:
+    return (
+        Column("card_users", "マイナ保険証利用人数（名寄せ後）", "card users (name-matched)"),
+        Column("claims", "翌月請求分 外来レセプト枚数", "outpatient claims billed next month"),
+        Column("rate", "マイナ保険証利用率", "utilisation rate", Kind.RATE),
+    )
+
+
+async def utilisation_report(db: Database, query: UtilisationQuery) -> Report:
+    await _require_built(db, [query.month])
+    billing = billing_month_of(query.month)
+    async with db.read() as conn:
+        figures = await stats.facility_figures(conn, query.month, billing)
+    figures = [
+        f for f in figures
+        if (query.facility_type is None or f.facility_type == query.facility_type.value)
+        and (query.prefecture is None or f.prefecture_code == query.prefecture)
+    ]  # fmt: skip
+    rate_of = {f.facility_code: UtilisationRate(query.month, f.card_users, f.claims) for f in figures}
+    if query.by == "facility":
+        group = Column("group", "医療機関等コード", "facility", Kind.FACILITY)
+        rows = [
+            _facility_rate_row(f, rate_of[f.facility_code])
+            for f in sorted(figures, key=lambda f: f.facility_code)
+        ]
+        columns: tuple[Column, ...] = (
+            group, Column("facility_type", "施設類型", "type", Kind.FACILITY_TYPE),
+            Column("prefecture", "都道府県", "prefecture", Kind.PREFECTURE), *_rate_columns(),
+        )  # fmt: skip
+    else:
+        keyed: defaultdict[str, list[UtilisationRate]] = defaultdict(list)
+        for f in figures:
+            keyed[f.facility_type if query.by == "type" else f.prefecture_code].append(
+                rate_of[f.facility_code]
+            )
+        keys = [t.value for t in TYPES] if query.by == "type" else [p.code for p in PREFECTURES]
+        kind = Kind.FACILITY_TYPE if query.by == "type" else Kind.PREFECTURE
+        group = Column("group", "施設類型" if query.by == "type" else "都道府県", query.by, kind)
+        rows = [_group_rate_row(key, query.month, keyed.get(key, [])) for key in keys]
+        columns = (group, Column("facilities", "施設数", "facilities"),
+                   Column("with_claims", "請求データのある施設数", "with claims data"), *_rate_columns())  # fmt: skip
+    rows.append(_group_rate_row(TOTAL, query.month, list(rate_of.values())))
+    rows = [{column.key: row.get(column.key) for column in columns} for row in rows]
+    title = f"マイナ保険証利用率（{format_month(query.month)}診療分・{format_month(billing)}請求分）"
+    notes = [
+        f"利用率 = {format_month(query.month)}のマイナ保険証利用人数（名寄せ後）÷ {format_month(billing)}請求分の外来レセプト枚数。",
+        "対象: 被用者保険（自衛官等・日雇特例を除く）、国民健康保険、後期高齢者医療。公費は含みません。",
+        "グループの利用率は請求データのある施設だけで計算します。",
+    ]
+    if not any(r.claims is not None for r in rate_of.values()):
+        notes.append(
+            f"{format_month(billing)}請求分の外来レセプト枚数が読み込まれていません（onshi stats import claims）。"
+        )
+    return Report("utilisation", title, query.params(), columns, tuple(rows), tuple(notes))
+
+
+def _facility_rate_row(figures: stats.FacilityFigures, rate: UtilisationRate) -> dict[str, Any]:
+    return {
+        "group": figures.facility_code,
+        "facility_type": figures.facility_type,
+        "prefecture": figures.prefecture_code,
+        "card_users": rate.users,
+        "claims": rate.claims,
+        "rate": rate_text(rate.rate),
+    }
+
+
+def _group_rate_row(key: str, month: date, rates: list[UtilisationRate]) -> dict[str, Any]:
+    group = combined(month, rates)
+    with_claims = sum(1 for r in rates if r.claims is not None)
+    return {
+        "group": key,
+        "facilities": len(rates),
+        "with_claims": with_claims,
+        "card_users": group.users,
+        "claims": group.claims if with_claims else None,
+        "rate": rate_text(group.rate),
+    }
+
+
+# --- one facility: its months and its support money --------------------------------------------
+
+
+FACILITY_COLUMNS = (
+    Column("month", "診療月", "month", Kind.MONTH),
+    Column("card", "マイナ保険証の利用件数", "card uses"),
+    Column("card_users", "利用人数（名寄せ後）", "card users"),
+    Column("billing_month", "請求月", "billing month", Kind.MONTH),
+    Column("claims", "外来レセプト枚数", "outpatient claims"),
+    Column("rate", "利用率", "rate", Kind.RATE),
+)
+
+
+async def facility_report(db: Database, code: FacilityCode, as_of: date | None = None) -> Report:
+    """A facility's rate for every built month (its "my page"), and its support money."""
+    async with db.read() as conn:
+        facility = await facility_store.get(conn, code)
+        if facility is None:
+            raise InvalidValue(
+                "facility", Problem.UNKNOWN_CODE, f"医療機関等コード {code} は登録されていません",
+                f"facility {code} is not registered",
+            )  # fmt: skip
+        months = sorted(await stats.built_months(conn))
+        usage = await stats.facility_months(conn, code.digits, months)
+        claims = await stats.facility_claims(conn, code.digits, [billing_month_of(m) for m in months])
+    figures = {}
+    rows = []
+    for month in months:
+        row = usage.get(month)
+        rate = UtilisationRate(month, row.card_users if row else 0, claims.get(billing_month_of(month)))
+        card = row.usage.card if row else 0
+        figures[month] = FacilityMonth(rate, card)
+        rows.append({"month": format_month(month), "card": card, "card_users": rate.users,
+                     "billing_month": format_month(rate.billing_month), "claims": rate.claims,
+                     "rate": rate_text(rate.rate)})  # fmt: skip
+    support = evaluate_support(facility.facility_type, figures, as_of or today_jst())
+    params = {"facility": code.digits}
+    title = f"{facility.name}（{code.digits}）のマイナ保険証利用率"
+    extra = {"facility": {"code": code.digits, "name": facility.name, "type": facility.facility_type.value},
+             "support": support_json(support)}  # fmt: skip
+    notes = (
+        "利用率 = 診療月のマイナ保険証利用人数（名寄せ後）÷ 翌月請求分の外来レセプト枚数（被用者保険・国保・後期高齢者、公費を除く）。",
+    )
+    return Report("facility_utilisation", title, params, FACILITY_COLUMNS, tuple(rows), notes, extra)
+
+
+def support_json(support: Support) -> dict[str, Any]:
+    def program(evaluation: Any) -> dict[str, Any]:
+        return {
+            "program": evaluation.program.id,
+            "name": evaluation.program.name.ja,
+            "eligible": evaluation.eligible,
+            "grant_yen": evaluation.grant_yen,
+            "checks": [
+                {"requirement": c.requirement, "met": c.met, "reason_ja": c.note.ja, "reason_en": c.note.en}
+                for c in evaluation.checks
+            ],
+            "notes": [note.ja for note in evaluation.notes],
+        }
+
+    return {
+        "usage_support": program(support.support),
+        "lump_sum": program(support.lump_sum),
+        "average_rate_2024_01_05": rate_text(support.average_rate),
+        "card_uses_2024_01_05": support.total_uses,
+    }
+
+
+def default_usage_month(today: date | None = None) -> date:
+    """The last complete month."""
+    return shift_month(today or today_jst(), -1)
+
+
+def default_rate_month(today: date | None = None) -> date:
+    """The month whose claims were billed last month (the latest rate that can be complete)."""
+    return shift_month(today or today_jst(), -2)

@@ -1,0 +1,223 @@
+"""Statistics queries: adoption from facilities and their milestones, usage and utilisation
+from the monthly roll-ups (`stats_usage_monthly`, built by `onshi.store.stats_rollup`) and the
+claims counts. Every figure is a plain count; onshi.domain.statistics turns counts into rates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from onshi.domain.milestones import Milestone
+from onshi.domain.statistics.adoption import AdoptionCounts
+from onshi.domain.statistics.usage import MonthlyUsage
+from onshi.domain.statistics.utilisation import RATE_INSURER_KINDS
+from onshi.store.dialect import aware_jst, upsert
+from onshi.store.schema import (
+    facilities,
+    facility_milestones,
+    stats_claim_counts,
+    stats_months,
+    stats_usage_monthly,
+)
+
+USAGE_FIELDS = (
+    "card", "card_smartphone", "numbers", "batch", "views_checkup", "views_medication", "views_treatment",
+)  # fmt: skip
+GroupKey = tuple[str, str]  # (prefecture code, facility type)
+
+
+# --- adoption ---------------------------------------------------------------------------------
+
+
+async def adoption_counts(
+    conn: AsyncConnection, as_of: date, obligated_only: bool = False
+) -> dict[GroupKey, AdoptionCounts]:
+    """Facilities and the steps they reached by `as_of`, per prefecture and type. Restricted to
+    facilities under obligation: those whose obligation applies on or before `as_of`."""
+    f = facilities.c
+    steps = {
+        milestone: facility_milestones.alias(f"m_{milestone.value}")
+        for milestone in (Milestone.CARD_READER_APPLIED, Milestone.CONNECTED, Milestone.OPERATING)
+    }
+    query = select(
+        f.prefecture_code,
+        f.facility_type,
+        func.count().label("facilities"),
+        *(func.count(alias.c.facility_code).label(milestone.value) for milestone, alias in steps.items()),
+    )
+    joined: Any = facilities
+    for milestone, alias in steps.items():
+        joined = joined.outerjoin(
+            alias,
+            and_(
+                alias.c.facility_code == f.code,
+                alias.c.milestone == milestone.value,
+                alias.c.reached_on <= as_of,
+            ),
+        )
+    query = query.select_from(joined).group_by(f.prefecture_code, f.facility_type)
+    if obligated_only:
+        query = query.where(f.obligated_from.is_not(None), f.obligated_from <= as_of)
+    return {
+        (row.prefecture_code, row.facility_type): AdoptionCounts(
+            row.facilities,
+            row.card_reader_applied,
+            row.connected,
+            row.operating,
+        )
+        for row in await conn.execute(query)
+    }
+
+
+# --- usage roll-ups ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltMonth:
+    month: date
+    rebuilt_at: datetime
+    events: int
+    facilities: int
+
+
+async def built_months(conn: AsyncConnection) -> dict[date, BuiltMonth]:
+    rows = await conn.execute(select(stats_months).order_by(stats_months.c.month))
+    return {
+        row.month: BuiltMonth(row.month, aware_jst(row.rebuilt_at), row.events, row.facilities)
+        for row in rows
+    }
+
+
+def _usage(row: Any) -> MonthlyUsage:
+    return MonthlyUsage(*(int(getattr(row, name) or 0) for name in USAGE_FIELDS))
+
+
+async def usage_by_group(
+    conn: AsyncConnection, months: Sequence[date], by: str
+) -> dict[tuple[date, str], MonthlyUsage]:
+    """Sums of the roll-up per month and `by` ("type", "prefecture" or "month")."""
+    u, f = stats_usage_monthly.c, facilities.c
+    group = {"type": f.facility_type, "prefecture": f.prefecture_code}.get(by)
+    columns = [u.month, *((group.label("group"),) if group is not None else ())]
+    query = (
+        select(*columns, *(func.sum(u[name]).label(name) for name in USAGE_FIELDS))
+        .select_from(stats_usage_monthly.join(facilities, f.code == u.facility_code))
+        .where(u.month.in_(list(months)))
+        .group_by(*columns)
+    )
+    return {
+        (row.month, row.group if group is not None else ""): _usage(row) for row in await conn.execute(query)
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityFigures:
+    facility_code: str
+    prefecture_code: str
+    facility_type: str
+    usage: MonthlyUsage
+    card_users: int
+    claims: int | None  # outpatient claims over the rate's kinds billed in the following month
+
+
+async def facility_figures(
+    conn: AsyncConnection, month: date, billing_month: date, codes: Iterable[str] | None = None
+) -> list[FacilityFigures]:
+    """Every facility's usage of `month` (zero when it had none) and claims of `billing_month`."""
+    u, f = stats_usage_monthly.c, facilities.c
+    claims = _claims_subquery(billing_month)
+    query = (
+        select(f.code, f.prefecture_code, f.facility_type, *(u[n] for n in USAGE_FIELDS), u.card_users,
+               claims.c.claims)
+        .select_from(
+            facilities.outerjoin(stats_usage_monthly, and_(u.facility_code == f.code, u.month == month))
+            .outerjoin(claims, claims.c.facility_code == f.code)
+        )
+    )  # fmt: skip
+    if codes is not None:
+        query = query.where(f.code.in_(list(codes)))
+    return [
+        FacilityFigures(
+            row.code,
+            row.prefecture_code,
+            row.facility_type,
+            _usage(row),
+            int(row.card_users or 0),
+            None if row.claims is None else int(row.claims),
+        )
+        for row in await conn.execute(query)
+    ]
+
+
+def _claims_subquery(billing_month: date) -> Any:
+    c = stats_claim_counts.c
+    return (
+        select(c.facility_code, func.sum(c.outpatient_claims).label("claims"))
+        .where(c.billing_month == billing_month, c.insurer_kind.in_(sorted(RATE_INSURER_KINDS)))
+        .group_by(c.facility_code)
+        .subquery("claims")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityMonthRow:
+    month: date
+    usage: MonthlyUsage
+    card_users: int
+
+
+async def facility_months(
+    conn: AsyncConnection, code: str, months: Sequence[date]
+) -> dict[date, FacilityMonthRow]:
+    u = stats_usage_monthly.c
+    query = select(stats_usage_monthly).where(u.facility_code == code, u.month.in_(list(months)))
+    return {
+        row.month: FacilityMonthRow(row.month, _usage(row), int(row.card_users))
+        for row in await conn.execute(query)
+    }
+
+
+async def facility_claims(
+    conn: AsyncConnection, code: str, billing_months: Sequence[date]
+) -> dict[date, int]:
+    """Outpatient claims over the rate's insurer kinds, by billing month (months without a row absent)."""
+    c = stats_claim_counts.c
+    query = (
+        select(c.billing_month, func.sum(c.outpatient_claims).label("claims"))
+        .where(
+            c.facility_code == code,
+            c.billing_month.in_(list(billing_months)),
+            c.insurer_kind.in_(sorted(RATE_INSURER_KINDS)),
+        )
+        .group_by(c.billing_month)
+    )
+    return {row.billing_month: int(row.claims) for row in await conn.execute(query)}
+
+
+async def claim_months(conn: AsyncConnection) -> list[date]:
+    c = stats_claim_counts.c
+    return [
+        row[0] for row in await conn.execute(select(c.billing_month).distinct().order_by(c.billing_month))
+    ]
+
+
+# --- claims feed ------------------------------------------------------------------------------
+
+
+async def save_claims(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+    """Replace the counts of each (facility, billing month, insurer kind) given."""
+    if not rows:
+        return
+    statement = upsert(
+        conn,
+        stats_claim_counts,
+        ("facility_code", "billing_month", "insurer_kind"),
+        ("outpatient_claims", "import_id", "recorded_at"),
+    )
+    for start in range(0, len(rows), 5000):
+        await conn.execute(statement, list(rows[start : start + 5000]))
