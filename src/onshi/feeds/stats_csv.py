@@ -78,7 +78,10 @@ def _count(raw: str) -> int:
 
 
 def milestone_column(milestone: Milestone) -> str:
-    return f"{milestone.value}_on"
+    return _MILESTONE_COLUMNS[milestone]
+
+
+_MILESTONE_COLUMNS = {milestone: f"{milestone.value}_on" for milestone in Milestone}
 
 
 FACILITY_CELLS: dict[str, Column] = {
@@ -202,7 +205,7 @@ class _RowErrors(Exception):
 def _facility(v: dict[str, Any], columns: frozenset[str], today: date) -> FacilityRow:
     code: FacilityCode = v["facility_code"]
     facility_type = FacilityType(v["facility_type"])
-    reached = {m: v[milestone_column(m)] for m in Milestone if v[milestone_column(m)] is not None}
+    reached = {m: v[column] for m, column in _MILESTONE_COLUMNS.items() if v[column] is not None}
     errors = [
         InvalidValue(
             milestone_column(m),

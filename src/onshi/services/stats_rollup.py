@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.domain.actors import Actor
@@ -56,11 +56,11 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 
 
 async def trail_months(db: Database) -> tuple[date, ...]:
-    """The months from the first audit event to the last (by id, which follows time)."""
+    """The months from the earliest audit event to the latest (one scan: run with a rebuild of
+    everything, which reads the whole trail anyway)."""
     e = audit_events.c
     async with db.read() as conn:
-        first = (await conn.execute(select(e.occurred_at).order_by(e.id).limit(1))).scalar()
-        last = (await conn.execute(select(e.occurred_at).order_by(e.id.desc()).limit(1))).scalar()
+        first, last = (await conn.execute(select(func.min(e.occurred_at), func.max(e.occurred_at)))).one()
     if first is None or last is None:
         return ()
     return months_between(_jst_day(first).replace(day=1), _jst_day(last))
