@@ -41,11 +41,12 @@ AUTH_CODES = {
     "missing_key", "unknown_key", "revoked_key", "forbidden", "facility_unknown", "facility_suspended",
     "unknown_certificate", "revoked_certificate", "expired_certificate", "invalid_session",
 }  # fmt: skip
-SIGN_IN_PAGES = ("/zaitaku/login", "/patient/")
+SIGN_IN_PAGES = ("/zaitaku/login", "/patient/", "/operator/stats/login", "/mypage/login")
 PUBLIC_NOTES = ("the door", "sign-in page", "own session")
 PARAMETERS = {
     "reception_number": "R0000000001", "import_id": "1", "switch_id": "1", "kind": "medication",
     "feed": "medication", "declaration_id": "1", "grant_id": "1", "session_id": "x", "token": "x",
+    "facility_code": "1310000017",
 }  # fmt: skip
 NUMBERS = {"insurer_number": "01130012", "insured_identification_number": "456", "birthdate": "19800401"}
 BODIES: dict[tuple[str, str], dict[str, Any]] = {

@@ -25,8 +25,12 @@ def seeded() -> list[tuple[Facility, Onboarding]]:
     return [(f, onboarding(f, 3, DAY)) for f in facility_list(40_000, seed=3)]
 
 
-def share(items: list[tuple[Facility, Onboarding]], kind: F, step: Milestone, obligated: bool = False) -> float:
-    chosen = [o for f, o in items if f.facility_type is kind and (o.obligated_from is not None or not obligated)]
+def share(
+    items: list[tuple[Facility, Onboarding]], kind: F, step: Milestone, obligated: bool = False
+) -> float:
+    chosen = [
+        o for f, o in items if f.facility_type is kind and (o.obligated_from is not None or not obligated)
+    ]
     return 100 * sum(1 for o in chosen if step in dict(o.reached)) / len(chosen)
 
 
@@ -35,7 +39,9 @@ def test_the_rates_of_2023_10_01_are_the_seeds(seeded: list[tuple[Facility, Onbo
     tolerance = 2.5 if kind is F.HOSPITAL else 1.2  # hospitals are few (≈ 1,400 of 40,000)
     assert share(seeded, kind, Milestone.CONNECTED) == pytest.approx(CONNECTED[kind], abs=tolerance)
     assert share(seeded, kind, Milestone.OPERATING) == pytest.approx(OPERATING[kind], abs=tolerance)
-    assert share(seeded, kind, Milestone.OPERATING, obligated=True) == pytest.approx(OBLIGATED_OPERATING[kind], abs=tolerance)
+    assert share(seeded, kind, Milestone.OPERATING, obligated=True) == pytest.approx(
+        OBLIGATED_OPERATING[kind], abs=tolerance
+    )
 
 
 def test_steps_are_in_order_and_not_after_the_day(seeded: list[tuple[Facility, Onboarding]]) -> None:

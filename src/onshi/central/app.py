@@ -11,12 +11,14 @@ from starlette.responses import Response
 
 from onshi import __version__
 from onshi.central import batches, card, clinical, confirmations, emergency, insurer, public_expense, terminal
+from onshi.central import stats as stats_api
 from onshi.central.auth import AuthRefused
 from onshi.central.context import Central
 from onshi.central.responses import json_response, problem, technical_failure
 from onshi.config import Settings
 from onshi.consent_web import router as consent_web_router
 from onshi.help import web as help_web
+from onshi.stats_web import router as stats_web_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,6 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(clinical.router)
     app.include_router(public_expense.router)
     app.include_router(consent_web_router)
+    app.include_router(stats_api.router)
+    app.include_router(stats_web_router)
 
     @app.exception_handler(AuthRefused)
     async def refused(_: Request, error: AuthRefused) -> Response:

@@ -79,6 +79,14 @@ def parse_prefecture(text: str | None) -> str | None:
     return prefecture(text.zfill(2), "prefecture").code
 
 
+def parse_flag(text: str | None, field: str = "obligated") -> bool:
+    if text in (None, "", "0", "false"):
+        return False
+    if text in ("1", "true", "on"):
+        return True
+    raise InvalidValue(field, Problem.BAD_FORMAT, f"{field} は 1 または 0 です", f"{field} is 1 or 0")
+
+
 def parse_month_text(text: str, field: str = "month") -> date:
     return parse_month(text, field)
 
