@@ -20,6 +20,7 @@ export (UTF-8 with BOM). A bad parameter is 422; a month whose roll-up was never
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
@@ -42,8 +43,14 @@ router = APIRouter(tags=["statistics"])
 OPERATOR = frozenset({ActorKind.OPERATOR})
 FACILITY = frozenset({ActorKind.FACILITY})
 PREFIX = "/api/v1/operator/stats"
-Text = Query(None, max_length=32)
-Format = Query("json", max_length=8, description="json or csv (UTF-8 with BOM)")
+
+
+def Text() -> Any:  # noqa: N802 — a fresh parameter each time (FastAPI must not share one)
+    return Query(None, max_length=32)
+
+
+def Format() -> Any:  # noqa: N802
+    return Query("json", max_length=8, description="json or csv (UTF-8 with BOM)")
 
 
 def csv_response(report: Report, filename: str) -> Response:
@@ -65,8 +72,8 @@ async def respond(output: str | None, build: Callable[[], Awaitable[Report]]) ->
 
 @router.get(f"{PREFIX}/adoption", summary="導入状況（施設類型別・都道府県別）")
 async def adoption(
-    request: Request, as_of: str | None = Text, by: str = Query("type", max_length=16), type: str | None = Text,
-    obligated: str | None = Query(None, max_length=4), format: str | None = Format,
+    request: Request, as_of: str | None = Text(), by: str = Query("type", max_length=16), type: str | None = Text(),
+    obligated: str | None = Query(None, max_length=4), format: str | None = Format(),
 ) -> Response:  # fmt: skip
     central: Central = request.app.state.central
     await authenticate(central, request, OPERATOR, None)
@@ -85,8 +92,8 @@ async def adoption(
 
 @router.get(f"{PREFIX}/adoption/ranking", summary="都道府県別の運用開始状況（上位・下位5都道府県）")
 async def ranking(
-    request: Request, as_of: str | None = Text, obligated: str | None = Query(None, max_length=4),
-    format: str | None = Format,
+    request: Request, as_of: str | None = Text(), obligated: str | None = Query(None, max_length=4),
+    format: str | None = Format(),
 ) -> Response:  # fmt: skip
     central: Central = request.app.state.central
     await authenticate(central, request, OPERATOR, None)
@@ -100,9 +107,9 @@ async def ranking(
 
 @router.get(f"{PREFIX}/usage", summary="利用状況（資格確認・一括照会・閲覧の件数）")
 async def usage(
-    request: Request, month: str | None = Text, first: str | None = Query(None, alias="from", max_length=32),
+    request: Request, month: str | None = Text(), first: str | None = Query(None, alias="from", max_length=32),
     last: str | None = Query(None, alias="to", max_length=32), by: str = Query("type", max_length=16),
-    format: str | None = Format,
+    format: str | None = Format(),
 ) -> Response:  # fmt: skip
     central: Central = request.app.state.central
     await authenticate(central, request, OPERATOR, None)
@@ -119,8 +126,8 @@ async def usage(
 
 @router.get(f"{PREFIX}/utilisation", summary="マイナ保険証利用率（施設類型別・都道府県別・施設別）")
 async def utilisation(
-    request: Request, month: str | None = Text, by: str = Query("type", max_length=16), type: str | None = Text,
-    prefecture: str | None = Query(None, max_length=4), format: str | None = Format,
+    request: Request, month: str | None = Text(), by: str = Query("type", max_length=16), type: str | None = Text(),
+    prefecture: str | None = Query(None, max_length=4), format: str | None = Format(),
 ) -> Response:  # fmt: skip
     central: Central = request.app.state.central
     await authenticate(central, request, OPERATOR, None)
@@ -138,7 +145,9 @@ async def utilisation(
 
 
 @router.get(f"{PREFIX}/facilities/{{facility_code}}/utilisation", summary="施設の月別利用率と支援金")
-async def facility_utilisation(request: Request, facility_code: str, format: str | None = Format) -> Response:
+async def facility_utilisation(
+    request: Request, facility_code: str, format: str | None = Format()
+) -> Response:
     central: Central = request.app.state.central
     await authenticate(central, request, OPERATOR, None)
 
@@ -168,7 +177,7 @@ async def upload(feed: str, request: Request) -> Response:
 
 
 @router.get("/api/v1/facility/stats/utilisation", summary="自施設の月別マイナ保険証利用率と支援金")
-async def own_utilisation(request: Request, format: str | None = Format) -> Response:
+async def own_utilisation(request: Request, format: str | None = Format()) -> Response:
     central: Central = request.app.state.central
     actor = await authenticate(central, request, FACILITY, None)
 
