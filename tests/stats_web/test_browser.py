@@ -110,4 +110,10 @@ def test_the_operator_pages_and_the_my_page(browser: Browser, live_stats: LiveSt
     expect(mine.locator("header")).to_contain_text(world.facility_code)
     expect(mine.locator("#facility tbody tr")).to_have_count(10)
     assert loaded_charts(mine, charts) == {"chart.svg"}
+    poster = mine.locator("#support [data-program=usage_lump_sum] li").last
+    expect(poster).to_contain_text("未申告")
+    mine.get_by_label("窓口での共通ポスターの掲示", exact=False).check()
+    mine.get_by_role("button", name="申告内容を保存").click()
+    expect(poster).to_contain_text("実施")
+    expect(mine.get_by_label("窓口での共通ポスターの掲示", exact=False)).to_be_checked()
     mine.screenshot(path=str(tmp_path / "mypage.png"), full_page=True)

@@ -48,7 +48,7 @@ class Site:
 
 def _weights(sites: Sequence[Site], rng: random.Random) -> list[float]:
     """Facilities differ in size (a long tail), the type's share split among its facilities."""
-    sizes = [rng.lognormvariate(0, 1.0) for _ in sites]
+    sizes = [rng.lognormvariate(0, 1.0) for _ in range(len(sites))]
     per_type: dict[FacilityType, float] = {}
     for site, size in zip(sites, sizes, strict=True):
         per_type[site.facility_type] = per_type.get(site.facility_type, 0.0) + size
@@ -69,33 +69,31 @@ def month_rows(
 ) -> Iterator[tuple[object, ...]]:
     """About `confirmations` confirmations in `month` (plus batch entries and views), as rows."""
     rng = random.Random(f"activity:{seed}:{month.isoformat()}")
-    operating = [
-        s for s in sites if s.operating_from is not None and s.operating_from < shift_month(month, 1)
-    ]
+    following = shift_month(month, 1)
+    operating = [s for s in sites if s.operating_from is not None and s.operating_from < following]
     if not operating or not card_keys:
         return
     weights = _weights(operating, random.Random(f"sizes:{seed}"))
     start = datetime(month.year, month.month, 1, tzinfo=JST)
-    seconds = int((datetime.combine(shift_month(month, 1), datetime.min.time(), JST) - start).total_seconds())
-    # Each facility sees a circle of regular patients: repeat visits make 名寄せ matter.
+    seconds = (datetime(following.year, following.month, 1, tzinfo=JST) - start).total_seconds()
     patients = len(card_keys)
-    chosen = rng.choices(range(len(operating)), weights=weights, k=confirmations)
-    for index in chosen:
+    # Each facility sees a circle of regular patients (a stable offset into the registry per
+    # facility): a few come often, many once, so 名寄せ matters.
+    offsets = [zlib.crc32(site.code.encode()) for site in operating]
+    batch_odds = {
+        t: BATCH_PER_CONFIRMATION * BATCH_SHARE[t] / CONFIRMATION_SHARE[t] for t in CONFIRMATION_SHARE
+    }
+    random_, pareto = rng.random, rng.paretovariate
+    for index in rng.choices(range(len(operating)), weights=weights, k=confirmations):
         site = operating[index]
-        at = start + timedelta(seconds=rng.randrange(seconds))
-        regular = int(rng.paretovariate(1.2) * 7)  # a few patients come often, many once
-        subject = card_keys[zlib.crc32(f"{site.code}:{regular}".encode()) % patients]
-        if rng.random() < card_share:
+        at = start + timedelta(seconds=random_() * seconds)
+        subject = card_keys[(offsets[index] + int(pareto(1.2) * 7) * 7919) % patients]
+        if random_() < card_share:
             yield from _card_use(rng, site.code, subject, at, smartphone_share)
         else:
-            outcome = "validity:1" if rng.random() < 0.985 else "validity:2"
+            outcome = "validity:1" if random_() < 0.985 else "validity:2"
             yield (at, "facility", site.code, None, "terminal", NUMBER_ACTION, subject, outcome, None)
-        if (
-            rng.random()
-            < BATCH_PER_CONFIRMATION
-            * BATCH_SHARE[site.facility_type]
-            / CONFIRMATION_SHARE[site.facility_type]
-        ):
+        if random_() < batch_odds[site.facility_type]:
             yield (at, "facility", site.code, None, "terminal", BATCH_ACTION, subject, "validity:1", None)
 
 

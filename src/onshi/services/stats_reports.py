@@ -416,6 +416,7 @@ async def facility_report(db: Database, code: FacilityCode, as_of: date | None =
                 f"facility {code} is not registered",
             )  # fmt: skip
         months = sorted(await stats.built_months(conn))
+        declared = await stats.declarations(conn, code.digits)
         usage = await stats.facility_months(conn, code.digits, months)
         claims = await stats.facility_claims(conn, code.digits, [billing_month_of(m) for m in months])
     figures = {}
@@ -428,11 +429,11 @@ async def facility_report(db: Database, code: FacilityCode, as_of: date | None =
         rows.append({"month": format_month(month), "card": card, "card_users": rate.users,
                      "billing_month": format_month(rate.billing_month), "claims": rate.claims,
                      "rate": rate_text(rate.rate)})  # fmt: skip
-    support = evaluate_support(facility.facility_type, figures, as_of or today_jst())
+    support = evaluate_support(facility.facility_type, figures, as_of or today_jst(), declared)
     params = {"facility": code.digits}
     title = f"{facility.name}（{code.digits}）のマイナ保険証利用率"
     extra = {"facility": {"code": code.digits, "name": facility.name, "type": facility.facility_type.value},
-             "support": support_json(support)}  # fmt: skip
+             "support": support_json(support) | {"declarations": sorted(declared)}}  # fmt: skip
     notes = (
         "利用率 = 診療月のマイナ保険証利用人数（名寄せ後）÷ 翌月請求分の外来レセプト枚数（被用者保険・国保・後期高齢者、公費を除く）。",
     )

@@ -9,9 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.dates import now_jst
 from onshi.domain.facility import FacilityCode
+from onshi.domain.statistics.support import POSTER_AND_FLYER
 from onshi.services.consent_web_sessions import end_session
+from onshi.services.stats_declarations import DECLARABLE, declare
 from onshi.services.stats_report import Report
 from onshi.services.stats_reports import facility_report
 from onshi.services.stats_sessions import FACILITY_SESSION, facility_login
@@ -81,7 +84,20 @@ async def home(request: Request) -> Response:
     if found is None:
         return see_other(LOGIN)
     session, report = found
-    return render(request, "mypage.html", {"session": session, "facility": report})
+    context = {"session": session, "facility": report, "declarable": DECLARABLE}
+    return render(request, "mypage.html", context)
+
+
+@router.post("/declarations")
+async def save_declaration(
+    request: Request, poster_and_flyer: Annotated[str, Form(max_length=4)] = ""
+) -> Response:
+    session = await _session(request)
+    if session is None or session.facility_code is None:
+        return see_other(LOGIN)
+    actor = Actor(ActorKind.FACILITY, session.facility_code, Channel.WEB, session.credential_id)
+    await declare(central_of(request).db, actor, POSTER_AND_FLYER, poster_and_flyer == "1")
+    return see_other(f"{PREFIX}/#support")
 
 
 @router.get("/chart.svg")

@@ -817,6 +817,18 @@ stats_claim_counts = Table(
     Index("ix_stats_claim_counts_month", "billing_month"),
 )
 
+stats_declarations = Table(
+    "stats_declarations",
+    metadata,
+    # What a facility declares on its my page for the support money (the lump sum's common poster
+    # and flyers, seed 000 1-3): the latest state, each change audited (`mypage.declare`).
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), nullable=False),
+    Column("declaration", String(32), nullable=False),  # e.g. poster_and_flyer
+    Column("declared", Boolean, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("facility_code", "declaration", name="pk_stats_declarations"),
+)
+
 # The roll-up reads one month of the trail: a BRIN index on PostgreSQL (the trail is written in
 # time order, so a block range summary finds the month for almost nothing on each insert).
 Index("ix_audit_events_occurred", audit_events.c.occurred_at, postgresql_using="brin")

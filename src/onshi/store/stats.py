@@ -21,6 +21,7 @@ from onshi.store.schema import (
     facilities,
     facility_milestones,
     stats_claim_counts,
+    stats_declarations,
     stats_months,
     stats_usage_monthly,
 )
@@ -221,3 +222,21 @@ async def save_claims(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> 
     )
     for start in range(0, len(rows), 5000):
         await conn.execute(statement, list(rows[start : start + 5000]))
+
+
+# --- declarations -------------------------------------------------------------------------------
+
+
+async def declarations(conn: AsyncConnection, code: str) -> frozenset[str]:
+    d = stats_declarations.c
+    query = select(d.declaration).where(d.facility_code == code, d.declared.is_(True))
+    return frozenset(row.declaration for row in await conn.execute(query))
+
+
+async def set_declaration(
+    conn: AsyncConnection, code: str, declaration: str, declared: bool, at: datetime
+) -> None:
+    statement = upsert(conn, stats_declarations, ("facility_code", "declaration"), ("declared", "changed_at"))
+    await conn.execute(
+        statement, {"facility_code": code, "declaration": declaration, "declared": declared, "changed_at": at}
+    )

@@ -1,4 +1,5 @@
-"""statistics: monthly usage roll-ups of the audit trail, the months built, claims counts
+"""statistics: monthly usage roll-ups of the audit trail, the months built, claims counts,
+facilities' declarations for the support money
 
 Revision ID: 0014
 Revises: 0012
@@ -57,11 +58,25 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_stats_claim_counts_month", "stats_claim_counts", ["billing_month"])
+    op.create_table(
+        "stats_declarations",
+        sa.Column("facility_code", _key(10), nullable=False),
+        sa.Column("declaration", sa.String(32), nullable=False),
+        sa.Column("declared", sa.Boolean(), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["facility_code"],
+            ["facilities.code"],
+            name=op.f("fk_stats_declarations_facility_code_facilities"),
+        ),
+        sa.PrimaryKeyConstraint("facility_code", "declaration", name="pk_stats_declarations"),
+    )
     op.create_index("ix_audit_events_occurred", "audit_events", ["occurred_at"], postgresql_using="brin")
 
 
 def downgrade() -> None:
     op.drop_index("ix_audit_events_occurred", "audit_events")
+    op.drop_table("stats_declarations")
     op.drop_table("stats_claim_counts")
     op.drop_table("stats_months")
     op.drop_table("stats_usage_monthly")
