@@ -26,7 +26,6 @@ from onshi.services import stats_reports as reports
 from onshi.services.consent_web_sessions import end_session
 from onshi.services.stats_report import TOTAL, Report
 from onshi.services.stats_sessions import OPERATOR_SESSION, operator_login
-from onshi.stats_web import charts
 from onshi.stats_web.pages import (
     OPERATOR_COOKIE,
     central_of,
@@ -157,6 +156,8 @@ async def _adoption_chart(request: Request, draw: str) -> Response:
         facility_type.label_ja if facility_type else "全施設類型"
     )
     title = f"都道府県別 {RATES[rate]}（{scope}・{day.isoformat()}時点）"
+    from onshi.stats_web import charts  # matplotlib: imported by the first chart, not when central starts
+
     if draw == "map":
         return await chart(lambda: charts.prefecture_map(values, title))
     return await chart(lambda: charts.prefecture_bars(values, title, overall))
@@ -253,6 +254,8 @@ async def usage_chart(request: Request) -> Response:
         return Response(error.message_ja, 400, media_type="text/plain; charset=utf-8")
     months, series = usage_series(report)
     title = f"月別の資格確認件数（方法別、{months[0]}〜{months[-1]}）"
+    from onshi.stats_web import charts
+
     return await chart(lambda: charts.stacked_months(months, series, title))
 
 
@@ -333,6 +336,7 @@ def facility_trend(report: Report) -> bytes:
     rows = list(report.rows)
     months = [row["month"] for row in rows]
     rates = [Decimal(row["rate"]) if row["rate"] is not None else None for row in rows]
-    return charts.rate_trend(
-        months, rates, [row["card_users"] for row in rows], "マイナ保険証利用率と利用人数の推移"
-    )
+    users = [row["card_users"] for row in rows]
+    from onshi.stats_web import charts
+
+    return charts.rate_trend(months, rates, users, "マイナ保険証利用率と利用人数の推移")
