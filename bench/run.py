@@ -1,10 +1,11 @@
-"""`python -m bench.run import|confirm|batch|all` — see bench/README.md."""
+"""`python -m bench.run import|confirm|batch|all` and `… stats` (not part of all: it writes tens of
+millions of rows) — see bench/README.md."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import batch_rate, confirm_rate, import_rate
+from bench import batch_rate, confirm_rate, import_rate, stats_rate
 
 
 def main() -> None:
@@ -16,6 +17,8 @@ def main() -> None:
         confirm_rate.main()
     if which in ("batch", "all"):
         batch_rate.main()
+    if which == "stats":
+        stats_rate.main()
 
 
 if __name__ == "__main__":

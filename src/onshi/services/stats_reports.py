@@ -168,40 +168,46 @@ async def ranking_report(db: Database, as_of: date, obligated: bool = False) -> 
     (seed 004 「都道府県別の運用開始状況（施設類型別）」)."""
     async with db.read() as conn:
         counts = await stats.adoption_counts(conn, as_of, obligated)
-    rankings = {}
-    for facility_type in TYPES:
-        by_prefecture = {pref: c for (pref, kind), c in counts.items() if kind == facility_type.value}
-        rankings[facility_type] = adoption_rules.ranking(facility_type, by_prefecture)
-    columns = [Column("rank", "順位", "rank", Kind.TEXT)]
-    for facility_type in TYPES:
-        columns.append(
-            Column(facility_type.value, facility_type.label_ja, facility_type.value, Kind.PREFECTURE)
-        )
-        columns.append(Column(f"{facility_type.value}_rate", f"{facility_type.label_ja} 参加率",
-                              f"{facility_type.value} operating rate", Kind.RATE))  # fmt: skip
-    rows: list[dict[str, Any]] = []
-    for place in range(adoption_rules.RANKING_SIZE * 2):
-        top = place < adoption_rules.RANKING_SIZE
-        row: dict[str, Any] = {}
-        for facility_type, ranking in rankings.items():
-            listed = ranking.top if top else ranking.bottom
-            index = place if top else place - adoption_rules.RANKING_SIZE
-            ranked = listed[index] if index < len(listed) else None
-            row[facility_type.value] = ranked.prefecture.code if ranked else None
-            row[f"{facility_type.value}_rate"] = rate_text(ranked.rate) if ranked else None
-            if ranked:
-                row.setdefault("rank", str(ranked.rank))
-        row.setdefault("rank", "")
-        rows.append(row)
-    total_row: dict[str, Any] = {"rank": "合計"}
-    for facility_type, ranking in rankings.items():
-        total_row[facility_type.value] = None
-        total_row[f"{facility_type.value}_rate"] = rate_text(ranking.overall)
-    rows.append(total_row)
+    rankings = [
+        adoption_rules.ranking(t, {pref: c for (pref, kind), c in counts.items() if kind == t.value})
+        for t in TYPES
+    ]
+    rows = [_ranking_row(place, rankings) for place in range(adoption_rules.RANKING_SIZE * 2)]
+    total: dict[str, Any] = {"rank": "合計"}
+    for ranking in rankings:
+        total |= {
+            ranking.facility_type.value: None,
+            f"{ranking.facility_type.value}_rate": rate_text(ranking.overall),
+        }
+    rows.append(total)
     params = {"as_of": as_of.isoformat(), "obligated": "1" if obligated else "0"}
     title = f"都道府県別の運用開始状況（施設類型別・{as_of.isoformat()}時点）"
     notes = ("参加率（運用機関数÷機関数）の高い順。同率は都道府県コード順。順位は施設類型ごと。",)
-    return Report("adoption_ranking", title, params, tuple(columns), tuple(rows), notes)
+    return Report("adoption_ranking", title, params, _ranking_columns(), tuple(rows), notes)
+
+
+def _ranking_columns() -> tuple[Column, ...]:
+    columns = [Column("rank", "順位", "rank", Kind.TEXT)]
+    for t in TYPES:
+        columns.append(Column(t.value, t.label_ja, t.value, Kind.PREFECTURE))
+        columns.append(
+            Column(f"{t.value}_rate", f"{t.label_ja} 参加率", f"{t.value} operating rate", Kind.RATE)
+        )
+    return tuple(columns)
+
+
+def _ranking_row(place: int, rankings: list[adoption_rules.Ranking]) -> dict[str, Any]:
+    """The `place`-th line: places 0–4 are the top five, 5–9 the bottom five (best first)."""
+    size = adoption_rules.RANKING_SIZE
+    row: dict[str, Any] = {}
+    for ranking in rankings:
+        listed, index = (ranking.top, place) if place < size else (ranking.bottom, place - size)
+        ranked = listed[index] if index < len(listed) else None
+        row[ranking.facility_type.value] = ranked.prefecture.code if ranked else None
+        row[f"{ranking.facility_type.value}_rate"] = rate_text(ranked.rate) if ranked else None
+        if ranked:
+            row.setdefault("rank", str(ranked.rank))
+    return {"rank": row.pop("rank", ""), **row}
 
 
 # --- usage --------------------------------------------------------------------------------------
