@@ -23,7 +23,7 @@ from datetime import date
 
 import psycopg
 
-from bench._common import figure, fresh_database, server_description, timed
+from bench._common import bench_database_url, figure, fresh_database, server_description, timed
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.facility import FacilityCode, FacilityType
 from onshi.domain.milestones import Milestone
@@ -146,6 +146,8 @@ async def load_claims(db: Database, url: str, months: tuple[date, ...]) -> None:
             for r in claim_rows(shift_month(month, 1), visits.get(month, {}), SEED):
                 copy.write_row((r["facility_code"], shift_month(month, 1), r["insurer_kind"], int(r["outpatient_claims"]),
                                 "now"))  # fmt: skip
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE stats_claim_counts")
 
 
 async def queries(db: Database, months: tuple[date, ...], facility: str) -> None:
@@ -186,9 +188,24 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=200_000)
     parser.add_argument("--per-month", type=int, default=2_000_000)
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument(
+        "--queries-only", action="store_true", help="time the reports again on the last run's data"
+    )
     args = parser.parse_args()
     print(server_description(), flush=True)
     months = months_between(FIRST, shift_month(FIRST, args.months - 1))
+    if args.queries_only:
+        url = bench_database_url("onshi_bench_stats")
+
+        async def again() -> None:
+            db = Database.open(url)
+            try:
+                await queries(db, months, busiest(url))
+            finally:
+                await db.close()
+
+        asyncio.run(again())
+        return
     url = fresh_database("onshi_bench_stats")
     figure("onshi seed (persons, facilities with onboarding)", seed(url, args.facilities, args.persons, months[-1]), "s",
            f"{args.facilities:,} facilities, {args.persons:,} persons")  # fmt: skip

@@ -29,7 +29,7 @@ from onshi.domain.milestones import Milestone
 from onshi.feeds._block import RejectedRow
 from onshi.feeds.stats_csv import ClaimRow, FacilityRow, FeedRow, milestone_column, parse_csv
 from onshi.services.insurer_import import ImportReport, import_rows
-from onshi.store import milestones, stats, stats_facilities
+from onshi.store import milestones, stats, stats_facilities, stats_rollup
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
 from onshi.store.schema import facilities, import_rejections
@@ -48,9 +48,13 @@ async def import_stats_feed(
     async def load(conn: AsyncConnection, report: ImportReport, chunk: list[Any]) -> None:
         await _Chunk(conn, report).load(feed, chunk)
 
-    return await import_rows(
+    report = await import_rows(
         db, audit, actor, f"{feed}:{source}", parse_csv(feed, lines, today), load, ACTION, CHUNK_ROWS
     )
+    if feed == "claims" and report.loaded:
+        async with db.write() as conn:
+            await stats_rollup.analyse(conn, "stats_claim_counts")
+    return report
 
 
 @dataclass

@@ -9,7 +9,6 @@ never shown as zero because nobody counted it.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -329,50 +328,66 @@ def _rate_columns() -> tuple[Column, ...]:
 
 async def utilisation_report(db: Database, query: UtilisationQuery) -> Report:
     await _require_built(db, [query.month])
-    billing = billing_month_of(query.month)
-    async with db.read() as conn:
-        figures = await stats.facility_figures(conn, query.month, billing)
-    figures = [
-        f for f in figures
-        if (query.facility_type is None or f.facility_type == query.facility_type.value)
-        and (query.prefecture is None or f.prefecture_code == query.prefecture)
-    ]  # fmt: skip
-    rate_of = {f.facility_code: UtilisationRate(query.month, f.card_users, f.claims) for f in figures}
     if query.by == "facility":
-        group = Column("group", "医療機関等コード", "facility", Kind.FACILITY)
-        rows = [
-            _facility_rate_row(f, rate_of[f.facility_code])
-            for f in sorted(figures, key=lambda f: f.facility_code)
-        ]
-        columns: tuple[Column, ...] = (
-            group, Column("facility_type", "施設類型", "type", Kind.FACILITY_TYPE),
-            Column("prefecture", "都道府県", "prefecture", Kind.PREFECTURE), *_rate_columns(),
-        )  # fmt: skip
+        rows, columns = await _rates_by_facility(db, query)
     else:
-        keyed: defaultdict[str, list[UtilisationRate]] = defaultdict(list)
-        for f in figures:
-            keyed[f.facility_type if query.by == "type" else f.prefecture_code].append(
-                rate_of[f.facility_code]
-            )
-        keys = [t.value for t in TYPES] if query.by == "type" else [p.code for p in PREFECTURES]
-        kind = Kind.FACILITY_TYPE if query.by == "type" else Kind.PREFECTURE
-        group = Column("group", "施設類型" if query.by == "type" else "都道府県", query.by, kind)
-        rows = [_group_rate_row(key, query.month, keyed.get(key, [])) for key in keys]
-        columns = (group, Column("facilities", "施設数", "facilities"),
-                   Column("with_claims", "請求データのある施設数", "with claims data"), *_rate_columns())  # fmt: skip
-    rows.append(_group_rate_row(TOTAL, query.month, list(rate_of.values())))
-    rows = [{column.key: row.get(column.key) for column in columns} for row in rows]
+        rows, columns = await _rates_by_group(db, query)
+    billing = billing_month_of(query.month)
     title = f"マイナ保険証利用率（{format_month(query.month)}診療分・{format_month(billing)}請求分）"
     notes = [
         f"利用率 = {format_month(query.month)}のマイナ保険証利用人数（名寄せ後）÷ {format_month(billing)}請求分の外来レセプト枚数。",
         "対象: 被用者保険（自衛官等・日雇特例を除く）、国民健康保険、後期高齢者医療。公費は含みません。",
         "グループの利用率は請求データのある施設だけで計算します。",
     ]
-    if not any(r.claims is not None for r in rate_of.values()):
+    if rows[-1]["claims"] is None:
         notes.append(
             f"{format_month(billing)}請求分の外来レセプト枚数が読み込まれていません（onshi stats import claims）。"
         )
     return Report("utilisation", title, query.params(), columns, tuple(rows), tuple(notes))
+
+
+async def _rates_by_group(
+    db: Database, query: UtilisationQuery
+) -> tuple[list[dict[str, Any]], tuple[Column, ...]]:
+    kind = query.facility_type.value if query.facility_type else None
+    async with db.read() as conn:
+        sums = await stats.group_figures(
+            conn, query.month, billing_month_of(query.month), query.by, kind, query.prefecture
+        )
+    keys = [t.value for t in TYPES] if query.by == "type" else [p.code for p in PREFECTURES]
+    group = Column("group", "施設類型" if query.by == "type" else "都道府県", query.by,
+                   Kind.FACILITY_TYPE if query.by == "type" else Kind.PREFECTURE)  # fmt: skip
+    empty = stats.GroupFigures(0, 0, 0, 0)
+    figures = {key: sums.get(key, empty) for key in keys}
+    total = stats.GroupFigures(*(sum(getattr(f, name) for f in figures.values())
+                                 for name in ("facilities", "with_claims", "card_users", "claims")))  # fmt: skip
+    rows = [_group_rate_row(key, query.month, f) for key, f in (*figures.items(), (TOTAL, total))]
+    columns = (group, Column("facilities", "施設数", "facilities"),
+               Column("with_claims", "請求データのある施設数", "with claims data"), *_rate_columns())  # fmt: skip
+    return rows, columns
+
+
+async def _rates_by_facility(
+    db: Database, query: UtilisationQuery
+) -> tuple[list[dict[str, Any]], tuple[Column, ...]]:
+    kind = query.facility_type.value if query.facility_type else None
+    async with db.read() as conn:
+        figures = await stats.facility_figures(
+            conn, query.month, billing_month_of(query.month), kind, query.prefecture
+        )
+    rates = [UtilisationRate(query.month, f.card_users, f.claims) for f in figures]
+    group = combined(query.month, rates)
+    rows = [_facility_rate_row(f, rate) for f, rate in zip(figures, rates, strict=True)]
+    with_claims = any(rate.claims is not None for rate in rates)
+    rows.append({"group": TOTAL, "facility_type": None, "prefecture": None, "card_users": group.users,
+                 "claims": group.claims if with_claims else None, "rate": rate_text(group.rate)})  # fmt: skip
+    columns = (
+        Column("group", "医療機関等コード", "facility", Kind.FACILITY),
+        Column("facility_type", "施設類型", "type", Kind.FACILITY_TYPE),
+        Column("prefecture", "都道府県", "prefecture", Kind.PREFECTURE),
+        *_rate_columns(),
+    )
+    return rows, columns
 
 
 def _facility_rate_row(figures: stats.FacilityFigures, rate: UtilisationRate) -> dict[str, Any]:
@@ -386,16 +401,15 @@ def _facility_rate_row(figures: stats.FacilityFigures, rate: UtilisationRate) ->
     }
 
 
-def _group_rate_row(key: str, month: date, rates: list[UtilisationRate]) -> dict[str, Any]:
-    group = combined(month, rates)
-    with_claims = sum(1 for r in rates if r.claims is not None)
+def _group_rate_row(key: str, month: date, figures: stats.GroupFigures) -> dict[str, Any]:
+    rate = UtilisationRate(month, figures.card_users, figures.claims if figures.with_claims else None)
     return {
         "group": key,
-        "facilities": len(rates),
-        "with_claims": with_claims,
-        "card_users": group.users,
-        "claims": group.claims if with_claims else None,
-        "rate": rate_text(group.rate),
+        "facilities": figures.facilities,
+        "with_claims": figures.with_claims,
+        "card_users": figures.card_users,
+        "claims": rate.claims,
+        "rate": rate_text(rate.rate),
     }
 
 

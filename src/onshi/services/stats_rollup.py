@@ -34,7 +34,7 @@ from onshi.store.database import Database
 from onshi.store.dialect import aware_jst, is_postgres
 from onshi.store.schema import audit_events
 from onshi.store.stats import USAGE_FIELDS
-from onshi.store.stats_rollup import CardKey
+from onshi.store.stats_rollup import CardKey, card_key
 
 ACTION = "stats.rebuild"
 
@@ -79,6 +79,9 @@ async def rebuild(
         done.append(rebuilt)
         if progress:
             progress(rebuilt)
+    if done:
+        async with db.write() as conn:
+            await stats_rollup.analyse(conn, "stats_usage_monthly")
     return done
 
 
@@ -89,6 +92,7 @@ async def rebuild_month(db: Database, actor: Actor, month: date) -> RebuiltMonth
         if is_postgres(conn):  # both scans see the same trail
             conn = await conn.execution_options(isolation_level="REPEATABLE READ")
         async with conn.begin():
+            await stats_rollup.without_jit(conn)
             usage = await stats_rollup.usage_of_month(conn, start, end)
             users = await _card_users(conn, month, start, end)
             rows = _rows(month, usage, users)
@@ -102,26 +106,18 @@ async def rebuild_month(db: Database, actor: Actor, month: date) -> RebuiltMonth
 
 
 async def _card_users(conn: AsyncConnection, month: date, start: datetime, end: datetime) -> dict[str, int]:
-    pairs = [pair async for pair in stats_rollup.card_subjects(conn, start, end)]
-    keys = {subject: _card_key(subject) for _, subject in pairs}
-    individual = await stats_rollup.individual_keys(conn, sorted({k for k in keys.values() if k}))
-    uses = (
-        CardUse(facility, month, _patient(subject, keys[subject], individual), _kind(keys[subject]))
-        for facility, subject in pairs
-    )
+    uses = [
+        CardUse(facility, month, _patient(subject, individual), _kind(card_key(subject)))
+        async for facility, subject, individual in stats_rollup.card_subjects(conn, start, end)
+    ]
     return {facility: count for (facility, _), count in name_matched_users(uses).items()}
 
 
-def _card_key(subject: str) -> CardKey | None:
-    """保険者番号:記号:番号:枝番 as confirmations record it; None for anything else."""
-    parts = subject.split(":")
-    return (parts[0], parts[1], parts[2], parts[3]) if len(parts) == 4 else None
-
-
-def _patient(subject: str, key: CardKey | None, individual: dict[CardKey, str]) -> str:
+def _patient(subject: str, individual: str | None) -> str:
+    key = card_key(subject)
     if key is None:
         return f"S:{subject}"
-    return patient_key(*key, individual.get(key))
+    return patient_key(*key, individual)
 
 
 @cache

@@ -4,16 +4,15 @@ claims counts. Every figure is a plain count; onshi.domain.statistics turns coun
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from onshi.domain.milestones import Milestone
-from onshi.domain.statistics.adoption import AdoptionCounts
+from onshi.domain.statistics.adoption import COUNTED_STEPS, AdoptionCounts
 from onshi.domain.statistics.usage import MonthlyUsage
 from onshi.domain.statistics.utilisation import RATE_INSURER_KINDS
 from onshi.store.dialect import aware_jst, upsert
@@ -39,39 +38,26 @@ async def adoption_counts(
     conn: AsyncConnection, as_of: date, obligated_only: bool = False
 ) -> dict[GroupKey, AdoptionCounts]:
     """Facilities and the steps they reached by `as_of`, per prefecture and type. Restricted to
-    facilities under obligation: those whose obligation applies on or before `as_of`."""
-    f = facilities.c
-    steps = {
-        milestone: facility_milestones.alias(f"m_{milestone.value}")
-        for milestone in (Milestone.CARD_READER_APPLIED, Milestone.CONNECTED, Milestone.OPERATING)
-    }
-    query = select(
-        f.prefecture_code,
-        f.facility_type,
-        func.count().label("facilities"),
-        *(func.count(alias.c.facility_code).label(milestone.value) for milestone, alias in steps.items()),
+    facilities under obligation: those whose obligation applies on or before `as_of`. Two
+    grouped scans (facilities; the steps reached joined to their facility), added up here."""
+    f, m = facilities.c, facility_milestones.c
+    obligated = and_(f.obligated_from.is_not(None), f.obligated_from <= as_of) if obligated_only else true()
+    groups = (f.prefecture_code, f.facility_type)
+    totals = select(*groups, func.count().label("n")).where(obligated).group_by(*groups)
+    steps = (
+        select(*groups, m.milestone, func.count().label("n"))
+        .select_from(facility_milestones.join(facilities, f.code == m.facility_code))
+        .where(obligated, m.milestone.in_([s.value for s in COUNTED_STEPS]), m.reached_on <= as_of)
+        .group_by(*groups, m.milestone)
     )
-    joined: Any = facilities
-    for milestone, alias in steps.items():
-        joined = joined.outerjoin(
-            alias,
-            and_(
-                alias.c.facility_code == f.code,
-                alias.c.milestone == milestone.value,
-                alias.c.reached_on <= as_of,
-            ),
-        )
-    query = query.select_from(joined).group_by(f.prefecture_code, f.facility_type)
-    if obligated_only:
-        query = query.where(f.obligated_from.is_not(None), f.obligated_from <= as_of)
+    reached: dict[tuple[str, str, str], int] = {
+        (row.prefecture_code, row.facility_type, row.milestone): row.n for row in await conn.execute(steps)
+    }
     return {
         (row.prefecture_code, row.facility_type): AdoptionCounts(
-            row.facilities,
-            row.card_reader_applied,
-            row.connected,
-            row.operating,
+            row.n, *(reached.get((row.prefecture_code, row.facility_type, s.value), 0) for s in COUNTED_STEPS)
         )
-        for row in await conn.execute(query)
+        for row in await conn.execute(totals)
     }
 
 
@@ -101,13 +87,17 @@ def _usage(row: Any) -> MonthlyUsage:
 async def usage_by_group(
     conn: AsyncConnection, months: Sequence[date], by: str
 ) -> dict[tuple[date, str], MonthlyUsage]:
-    """Sums of the roll-up per month and `by` ("type", "prefecture" or "month")."""
+    """Sums of the roll-up per month and `by` ("type" or "prefecture"; "" for the month alone,
+    which needs no join)."""
     u, f = stats_usage_monthly.c, facilities.c
     group = {"type": f.facility_type, "prefecture": f.prefecture_code}.get(by)
     columns = [u.month, *((group.label("group"),) if group is not None else ())]
+    source: Any = stats_usage_monthly
+    if group is not None:
+        source = stats_usage_monthly.join(facilities, f.code == u.facility_code)
     query = (
         select(*columns, *(func.sum(u[name]).label(name) for name in USAGE_FIELDS))
-        .select_from(stats_usage_monthly.join(facilities, f.code == u.facility_code))
+        .select_from(source)
         .where(u.month.in_(list(months)))
         .group_by(*columns)
     )
@@ -121,38 +111,88 @@ class FacilityFigures:
     facility_code: str
     prefecture_code: str
     facility_type: str
-    usage: MonthlyUsage
-    card_users: int
+    card_users: int  # 名寄せ users of the month (0 without a roll-up row)
     claims: int | None  # outpatient claims over the rate's kinds billed in the following month
 
 
 async def facility_figures(
-    conn: AsyncConnection, month: date, billing_month: date, codes: Iterable[str] | None = None
+    conn: AsyncConnection,
+    month: date,
+    billing_month: date,
+    facility_type: str | None = None,
+    prefecture: str | None = None,
 ) -> list[FacilityFigures]:
-    """Every facility's usage of `month` (zero when it had none) and claims of `billing_month`."""
+    """Every facility's card users of `month` and claims of `billing_month`, by code."""
     u, f = stats_usage_monthly.c, facilities.c
     claims = _claims_subquery(billing_month)
     query = (
-        select(f.code, f.prefecture_code, f.facility_type, *(u[n] for n in USAGE_FIELDS), u.card_users,
-               claims.c.claims)
+        select(f.code, f.prefecture_code, f.facility_type, u.card_users, claims.c.claims)
         .select_from(
-            facilities.outerjoin(stats_usage_monthly, and_(u.facility_code == f.code, u.month == month))
-            .outerjoin(claims, claims.c.facility_code == f.code)
+            facilities.outerjoin(
+                stats_usage_monthly, and_(u.facility_code == f.code, u.month == month)
+            ).outerjoin(claims, claims.c.facility_code == f.code)
         )
-    )  # fmt: skip
-    if codes is not None:
-        query = query.where(f.code.in_(list(codes)))
+        .order_by(f.code)
+    )
+    if facility_type is not None:
+        query = query.where(f.facility_type == facility_type)
+    if prefecture is not None:
+        query = query.where(f.prefecture_code == prefecture)
     return [
-        FacilityFigures(
-            row.code,
-            row.prefecture_code,
-            row.facility_type,
-            _usage(row),
-            int(row.card_users or 0),
-            None if row.claims is None else int(row.claims),
-        )
-        for row in await conn.execute(query)
+        FacilityFigures(code, pref, kind, users or 0, None if claimed is None else int(claimed))
+        for code, pref, kind, users, claimed in await conn.execute(query)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFigures:
+    facilities: int
+    with_claims: int  # facilities with claims data for the billing month
+    card_users: (
+        int  # summed over the facilities with claims data (onshi.domain.statistics.utilisation.combined)
+    )
+    claims: int
+
+
+async def group_figures(
+    conn: AsyncConnection,
+    month: date,
+    billing_month: date,
+    by: str,
+    facility_type: str | None,
+    prefecture: str | None,
+) -> dict[str, GroupFigures]:
+    """`facility_figures` summed per type or prefecture in the database (230,000 facilities
+    need not travel): users count only where the facility has claims data, as `combined` says."""
+    u, f = stats_usage_monthly.c, facilities.c
+    claims = _claims_subquery(billing_month)
+    group = (f.facility_type if by == "type" else f.prefecture_code).label("group")
+    has_claims = claims.c.facility_code.is_not(None)
+    query = (
+        select(
+            group,
+            func.count().label("facilities"),
+            func.count(claims.c.facility_code).label("with_claims"),
+            func.coalesce(func.sum(case((has_claims, func.coalesce(u.card_users, 0)), else_=0)), 0).label(
+                "users"
+            ),
+            func.coalesce(func.sum(claims.c.claims), 0).label("claims"),
+        )
+        .select_from(
+            facilities.outerjoin(
+                stats_usage_monthly, and_(u.facility_code == f.code, u.month == month)
+            ).outerjoin(claims, claims.c.facility_code == f.code)
+        )
+        .group_by(group)
+    )
+    if facility_type is not None:
+        query = query.where(f.facility_type == facility_type)
+    if prefecture is not None:
+        query = query.where(f.prefecture_code == prefecture)
+    return {
+        row.group: GroupFigures(int(row.facilities), int(row.with_claims), int(row.users), int(row.claims))
+        for row in await conn.execute(query)
+    }
 
 
 def _claims_subquery(billing_month: date) -> Any:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, and_, case, cast, delete, func, insert, or_, select
+from sqlalchemy import JSON, ColumnElement, and_, case, cast, delete, func, insert, or_, select, text, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.domain.actors import ActorKind
@@ -31,7 +31,7 @@ from onshi.store.stats import USAGE_FIELDS
 
 _A = audit_events.c
 CardKey = tuple[str, str, str, str]  # insurer number, symbol, number, branch ('' for none)
-KEY_CHUNK = 5000
+KEY_CHUNK = 20_000
 
 
 def _detail_text(conn: AsyncConnection, key: str) -> ColumnElement[Any]:
@@ -90,9 +90,11 @@ async def usage_of_month(conn: AsyncConnection, start: datetime, end: datetime) 
 
 async def card_subjects(
     conn: AsyncConnection, start: datetime, end: datetime
-) -> AsyncIterator[tuple[str, str]]:
-    """(facility, subject key) of every card confirmation with a verdict in the month, once each."""
-    query = (
+) -> AsyncIterator[tuple[str, str, str | None]]:
+    """(facility, subject key, the person's individual key or None) of every card confirmation
+    with a verdict in the month, once each. PostgreSQL resolves the individual keys in the same
+    query (an index lookup of the registry per distinct key); SQLite in chunks afterwards."""
+    subjects = (
         select(_A.actor_id, _A.subject_key)
         .where(
             _month_events(start, end, (CARD_ACTION,)),
@@ -101,9 +103,38 @@ async def card_subjects(
         )
         .distinct()
     )
+    if is_postgres(conn):
+        async for row in _resolved_in_database(conn, subjects.subquery("subjects")):
+            yield row
+        return
+    pairs = [(row.actor_id, row.subject_key) for row in await conn.execute(subjects)]
+    keys = {subject: card_key(subject) for _, subject in pairs}
+    individual = await individual_keys(conn, sorted({key for key in keys.values() if key}))
+    for facility, subject in pairs:
+        key = keys[subject]
+        yield facility, subject, individual.get(key) if key else None
+
+
+async def _resolved_in_database(
+    conn: AsyncConnection, subjects: Any
+) -> AsyncIterator[tuple[str, str, str | None]]:
+    q = qualifications.c
+    parts = [func.split_part(subjects.c.subject_key, ":", n) for n in (1, 2, 3, 4)]
+    person = (
+        select(q.individual_key)
+        .where(
+            q.insurer_number == parts[0], q.symbol == parts[1], q.number == parts[2], q.branch == parts[3],
+            q.individual_key.is_not(None),
+        )
+        .limit(1)
+        .lateral("person")
+    )  # fmt: skip
+    query = select(subjects.c.actor_id, subjects.c.subject_key, person.c.individual_key).select_from(
+        subjects.outerjoin(person, true())
+    )
     result = await conn.stream(query.execution_options(yield_per=20_000))
     async for row in result:
-        yield row.actor_id, row.subject_key
+        yield row.actor_id, row.subject_key, row.individual_key
 
 
 async def individual_keys(conn: AsyncConnection, keys: Sequence[CardKey]) -> dict[CardKey, str]:
@@ -121,6 +152,12 @@ async def individual_keys(conn: AsyncConnection, keys: Sequence[CardKey]) -> dic
     return found
 
 
+def card_key(subject: str) -> CardKey | None:
+    """保険者番号:記号:番号:枝番 as confirmations record it; None for anything else."""
+    parts = subject.split(":")
+    return (parts[0], parts[1], parts[2], parts[3]) if len(parts) == 4 else None
+
+
 async def replace_month(
     conn: AsyncConnection, month: date, rows: list[dict[str, Any]], events: int, at: datetime
 ) -> None:
@@ -132,3 +169,19 @@ async def replace_month(
     await conn.execute(
         insert(stats_months).values(month=month, rebuilt_at=at, events=events, facilities=len(rows))
     )
+
+
+async def without_jit(conn: AsyncConnection) -> None:
+    """PostgreSQL's JIT spends seconds compiling these simple scans (measured on the
+    benchmark): off for the transaction."""
+    if is_postgres(conn):
+        await conn.execute(text("SET LOCAL jit = off"))
+
+
+ANALYSED = ("stats_usage_monthly", "stats_claim_counts")
+
+
+async def analyse(conn: AsyncConnection, table: str) -> None:
+    """Fresh planner statistics after a bulk change (PostgreSQL; autovacuum would come later)."""
+    if is_postgres(conn) and table in ANALYSED:
+        await conn.execute(text(f"ANALYZE {table}"))
