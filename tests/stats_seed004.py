@@ -176,8 +176,9 @@ def _totals_agree(groups: list[Group]) -> bool:
 def groups() -> list[Group]:
     """The groups whose printed cells agree with each other (totals: and with their types)."""
     kept = []
-    for code in dict.fromkeys(g.prefecture for g in all_groups()):
-        of_prefecture = [g for g in all_groups() if g.prefecture == code]
+    printed = list(all_groups())
+    for code in dict.fromkeys(g.prefecture for g in printed):
+        of_prefecture = [g for g in printed if g.prefecture == code]
         kept.extend(g for g in of_prefecture if g.kind != TOTAL and agrees(g))
         if _totals_agree(of_prefecture) and all(agrees(g) for g in of_prefecture):
             kept.extend(g for g in of_prefecture if g.kind == TOTAL)

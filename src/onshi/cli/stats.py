@@ -159,7 +159,7 @@ def print_support(report: Report) -> None:
         for note in program["notes"]:
             console.print(f"  [dim]※ {note}[/]", highlight=False)
     console.print(
-        f"\n2024年1月〜5月の平均利用率 {support['average_rate_2024_01_05'] or '—'}%、"
+        f"\n2024年1月〜5月（利用率のある月）の平均利用率 {support['average_rate_2024_01_05'] or '—'}%、"
         f"利用件数 {support['card_uses_2024_01_05']:,}件（支援額はこれらで決まります）",
         highlight=False,
     )

@@ -36,9 +36,10 @@ def test_the_printed_cells_that_disagree_with_each_other_are_named() -> None:
 
 
 def test_a_prefecture_total_is_the_sum_of_its_types() -> None:
-    for code in {g.prefecture for g in groups() if g.kind == TOTAL}:
-        parts = [counts(g) for g in groups() if g.prefecture == code and g.kind != TOTAL]
-        (printed,) = [g for g in groups() if g.prefecture == code and g.kind == TOTAL]
+    kept = groups()
+    for code in {g.prefecture for g in kept if g.kind == TOTAL}:
+        parts = [counts(g) for g in kept if g.prefecture == code and g.kind != TOTAL]
+        (printed,) = [g for g in kept if g.prefecture == code and g.kind == TOTAL]
         assert total(parts) == counts(printed)
         assert str(total(parts).operating_rate) == printed.operating_rate
 
@@ -104,7 +105,14 @@ def test_the_national_tables_of_2023_10_01() -> None:
 
 def _fit(facilities: dict[F, int], rates: dict[F, str], wanted: int) -> dict[F, int]:
     """Counts whose rounded rates are the printed ones, summing to `wanted` (lowest first)."""
-    ranges = {t: [c for c in range(n + 1) if str(percent(c, n)) == rates[t]] for t, n in facilities.items()}
+
+    def near(n: int, rate: str) -> range:  # the counts around rate × n (a rounding interval is ±0.05 %)
+        middle = int(Decimal(rate) * n / 100)
+        return range(max(0, middle - n // 1000 - 2), min(n, middle + n // 1000 + 2) + 1)
+
+    ranges = {
+        t: [c for c in near(n, rates[t]) if str(percent(c, n)) == rates[t]] for t, n in facilities.items()
+    }
     chosen = {t: values[0] for t, values in ranges.items()}
     for t, values in ranges.items():
         chosen[t] = min(values[-1], values[0] + wanted - sum(chosen.values()))

@@ -41,7 +41,9 @@ class FacilityMonth:
 class Support:
     support: Evaluation  # 支援金: eligible or not, with every check's reason
     lump_sum: Evaluation  # 一時金
-    average_rate: Decimal | None  # January–May 2024 average rate (what the amount depends on)
+    average_rate: (
+        Decimal | None
+    )  # January–May 2024 average of the months with a rate (the amount depends on it)
     total_uses: int  # January–May 2024 card uses (likewise)
 
 
