@@ -43,13 +43,14 @@ AUTH_CODES = {
     "unknown_certificate", "revoked_certificate", "expired_certificate", "invalid_session",
     "certificate_required", "corporation_unknown", "corporation_suspended",
 }  # fmt: skip
-SIGN_IN_PAGES = ("/zaitaku/login", "/patient/", "/portal/login")
+SIGN_IN_PAGES = ("/zaitaku/login", "/patient/", "/portal/login", "/operator/stats/login", "/mypage/login")
 PUBLIC_NOTES = ("the door", "sign-in page", "own session")
 PARAMETERS = {
     "reception_number": "R0000000001", "import_id": "1", "switch_id": "1", "kind": "medication",
     "feed": "medication", "declaration_id": "1", "grant_id": "1", "session_id": "x", "token": "x",
     "code": "1310000017", "application": "card_reader", "serial": "ab12", "application_id": "1",
     "notification_id": "1", "login": "matrix-corp",
+    "facility_code": "1310000017",
 }  # fmt: skip
 PORTAL = "/api/v1/portal/facilities/{code}"
 NUMBERS = {"insurer_number": "01130012", "insured_identification_number": "456", "birthdate": "19800401"}

@@ -14,6 +14,7 @@ from starlette.types import Receive, Scope, Send
 
 from onshi import __version__
 from onshi.central import batches, card, clinical, confirmations, emergency, insurer, public_expense, terminal
+from onshi.central import stats as stats_api
 from onshi.central.auth import AuthRefused, refusal_response
 from onshi.central.context import Central
 from onshi.central.hot_path import HotConfirmations
@@ -22,6 +23,7 @@ from onshi.config import Settings
 from onshi.consent_web import router as consent_web_router
 from onshi.help import web as help_web
 from onshi.portal import router as portal_router
+from onshi.stats_web import router as stats_web_router
 
 
 class CentralApp(FastAPI):
@@ -70,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(public_expense.router)
     app.include_router(consent_web_router)
     app.include_router(portal_router)
+    app.include_router(stats_api.router)
+    app.include_router(stats_web_router)
 
     @app.exception_handler(AuthRefused)
     async def refused(_: Request, error: AuthRefused) -> Response:

@@ -22,6 +22,7 @@ from onshi.cli import (
     reader,
     seed,
     serve,
+    stats,
     terminal,
     worker,
 )
@@ -44,6 +45,7 @@ app.add_typer(terminal.app, name="terminal")
 app.add_typer(desk.app, name="desk")
 app.add_typer(calc.app, name="calc")
 app.add_typer(portal.app, name="portal")
+app.add_typer(stats.app, name="stats")
 app.command("seed")(seed.seed)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)

@@ -23,7 +23,8 @@ def seed(
     ),
 ) -> None:
     """Generate people (insurer mix, families, job changers, elderly, certificates) and facilities
-    across the 47 prefectures, loaded through the insurer-feed import."""
+    across the 47 prefectures (with their obligation and the onboarding steps reached by the
+    seed's day), loaded through the insurer-feed import."""
     day: date = parse_or_fail(lambda: parse_flexible_date(as_of, "as_of")) if as_of else today_jst()
 
     async def work(database: Database) -> None:
@@ -41,7 +42,7 @@ def seed(
             )
             places = progress.add_task("facilities", total=facilities)
             written = await seed_facilities(
-                database, facilities, seed_value, lambda n: progress.advance(places, n)
+                database, facilities, seed_value, lambda n: progress.advance(places, n), as_of=day
             )
         console.print(
             f"seeded {persons} persons ({report.loaded} qualification rows loaded, {report.unchanged} unchanged, "

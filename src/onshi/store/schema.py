@@ -876,3 +876,72 @@ portal_sessions = Table(
     Column("ended_at", DateTime(timezone=True)),
     Index("ix_portal_sessions_expires", "expires_at"),
 )
+# --- statistics (migration 0014) ---------------------------------------------------------------
+# Monthly roll-ups of the audit trail, rebuilt by `onshi stats rebuild` (never edited by hand),
+# and the claims counts the utilisation rate divides by. onshi.domain.statistics says what counts.
+
+
+def _usage_columns() -> list[Column[object]]:
+    return [
+        Column("card", Integer, nullable=False),  # 資格確認 by card with a verdict (smartphones included)
+        Column("card_smartphone", Integer, nullable=False),
+        Column("numbers", Integer, nullable=False),  # by insurance numbers (再照会, 公費 numbers included)
+        Column("batch", Integer, nullable=False),  # 一括照会 entries
+        Column("views_checkup", Integer, nullable=False),
+        Column("views_medication", Integer, nullable=False),
+        Column("views_treatment", Integer, nullable=False),  # treatment and surgery
+        Column("card_users", Integer, nullable=False),  # 名寄せ users over the rate's insurer kinds
+    ]
+
+
+stats_usage_monthly = Table(
+    "stats_usage_monthly",
+    metadata,
+    Column("month", Date, nullable=False),  # the first day of the month (JST)
+    Column("facility_code", Key(10), nullable=False),
+    *_usage_columns(),
+    PrimaryKeyConstraint("month", "facility_code", name="pk_stats_usage_monthly"),
+    Index("ix_stats_usage_monthly_facility", "facility_code", "month"),
+)
+
+stats_months = Table(
+    "stats_months",
+    metadata,
+    # The months whose roll-up was built, and from how many audit events: a month not listed
+    # is "not built", never silently zero.
+    Column("month", Date, primary_key=True),
+    Column("rebuilt_at", DateTime(timezone=True), nullable=False),
+    Column("events", BigInteger, nullable=False),
+    Column("facilities", Integer, nullable=False),
+)
+
+stats_claim_counts = Table(
+    "stats_claim_counts",
+    metadata,
+    # 外来レセプト枚数 per facility, billing month (請求年月) and insurer kind, as the claims feed
+    # last gave them (reloading replaces).
+    Column("facility_code", Key(10), nullable=False),
+    Column("billing_month", Date, nullable=False),  # the first day of the month
+    Column("insurer_kind", String(24), nullable=False),  # InsurerKind value or public_expense
+    Column("outpatient_claims", Integer, nullable=False),
+    Column("import_id", Id),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("facility_code", "billing_month", "insurer_kind", name="pk_stats_claim_counts"),
+    Index("ix_stats_claim_counts_month", "billing_month"),
+)
+
+stats_declarations = Table(
+    "stats_declarations",
+    metadata,
+    # What a facility declares on its my page for the support money (the lump sum's common poster
+    # and flyers, seed 000 1-3): the latest state, each change audited (`mypage.declare`).
+    Column("facility_code", Key(10), ForeignKey("facilities.code"), nullable=False),
+    Column("declaration", String(32), nullable=False),  # e.g. poster_and_flyer
+    Column("declared", Boolean, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("facility_code", "declaration", name="pk_stats_declarations"),
+)
+
+# The roll-up reads one month of the trail: a BRIN index on PostgreSQL (the trail is written in
+# time order, so a block range summary finds the month for almost nothing on each insert).
+Index("ix_audit_events_occurred", audit_events.c.occurred_at, postgresql_using="brin")

@@ -31,6 +31,7 @@ RETENTION = timedelta(days=1)
 class SessionKind(StrEnum):
     FACILITY = "facility"
     PATIENT = "patient"
+    OPERATOR = "operator"  # the statistics pages (onshi.store.stats_sessions reads them)
 
 
 class IdentityMode(StrEnum):
