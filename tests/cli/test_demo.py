@@ -46,6 +46,7 @@ def test_demo_prints_working_copy_paste_commands(tmp_path: Path) -> None:
         _check_bulk(text)
         _check_reader(text, tmp_path)
         _check_desk(text)
+        _check_operator(text)
         assert (tmp_path / "demo" / "onshi.db").exists()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -157,6 +158,26 @@ def _check_desk(text: str) -> None:
             assert time.monotonic() < deadline, page.text
             time.sleep(0.2)
             page = client.get("/")
+
+
+def _check_operator(text: str) -> None:
+    """The printed operator key opens the portal and the statistics; the printed stats commands run."""
+    portal = re.search(r"^  (\S+)/portal/login +operator (\S+), key (\S+)$", text, re.MULTILINE)
+    assert portal, text
+    base, name, key = portal.groups()
+    body = {"role": "operator", "login": name, "password": key}
+    assert httpx.post(f"{base}/api/v1/portal/sessions", json=body).status_code == 201
+    adoption = httpx.get(f"{base}/api/v1/operator/stats/adoption", headers={"Authorization": f"Bearer {key}"})
+    assert adoption.status_code == 200, adoption.text
+    commands = re.findall(r"^  ONSHI_DATABASE_URL=(\S+) (\.venv/bin/onshi stats .*)$", text, re.MULTILINE)
+    assert len(commands) == 2, text
+    for url, printed in commands:
+        arguments = shlex.split(printed)
+        done = subprocess.run(
+            [str(ONSHI), *arguments[1:]],
+            capture_output=True, text=True, timeout=60, env={**os.environ, "ONSHI_DATABASE_URL": url},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
 
 
 def _curl(arguments: list[str]) -> tuple[dict[str, str], str, str]:

@@ -31,12 +31,14 @@ from onshi.services.demo import (
     sample_request,
 )
 from onshi.services.seeding import seed_facilities, seed_population
+from onshi.store import apikeys
 from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
 from onshi.store.engine import DatabaseUrl
 from onshi.store.migrate import upgrade
 
 DEMO_SEED = 20261123
+DEMO_OPERATOR = "demo-operator"
 
 
 def demo(
@@ -51,6 +53,7 @@ def demo(
     upgrade(DatabaseUrl.parse(url))
     settings = Settings(database_url=url, pool_size=4, pki_dir=directory / "pki")
     key, found = asyncio.run(_prepare(url, persons, facilities))
+    operator_key = asyncio.run(_operator_key(url))
     terminal = asyncio.run(_prepare_terminal(settings, directory, found))
     card = asyncio.run(_prepare_card(settings, directory, found))
     asyncio.run(_prepare_desk(directory))
@@ -60,6 +63,7 @@ def demo(
         + _terminal_instructions(directory, terminal)
         + _reader_instructions(directory, base, key, card, found)
         + _desk_instructions(port + DESK_PORT_OFFSET)
+        + _operator_instructions(base, url, operator_key, key)
     )
     (directory / "demo.txt").write_text(instructions + "\n", encoding="utf-8")
     print(instructions, flush=True)  # plain: commands must stay copy-pasteable (no wrapping)
@@ -129,6 +133,37 @@ async def _serve(settings: Settings, port: int, directory: Path) -> None:
 
 DESK_PORT_OFFSET = 2
 DESK_LOGIN, DESK_PASSWORD = "uketsuke", "demo-desk"
+
+
+async def _operator_key(url: str) -> str:
+    """A fresh key for the demo operator on every run (keys are shown once, stored hashed);
+    the previous runs' keys are revoked."""
+    database = Database.open(url)
+    try:
+        async with database.write() as conn:
+            for old in await apikeys.for_actor(conn, ActorKind.OPERATOR, DEMO_OPERATOR):
+                if not old.revoked:
+                    await apikeys.revoke(conn, old.id)
+            secret, _ = await apikeys.create(conn, ActorKind.OPERATOR, DEMO_OPERATOR, "onshi demo")
+        return secret.secret
+    finally:
+        await database.close()
+
+
+def _operator_instructions(base: str, url: str, operator_key: str, clinic_key: str) -> str:
+    database = shlex.quote(url)
+    lines = [
+        "The portal, the operator's statistics and the clinic's my page (in a browser):",
+        f"  {base}/portal/login       operator {DEMO_OPERATOR}, key {operator_key}",
+        "      (or register a new clinic there: its applications come to the operator's review queue)",
+        f"  {base}/operator/stats/login   key {operator_key}",
+        f"  {base}/mypage/login          clinic {DEMO_FACILITY.code}, key {clinic_key}",
+        "  Usage and the utilisation rate come from the audit trail: after trying the commands above,",
+        f"  ONSHI_DATABASE_URL={database} .venv/bin/onshi stats rebuild",
+        f"  ONSHI_DATABASE_URL={database} .venv/bin/onshi stats adoption --by type",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def _desk_settings(directory: Path) -> DeskSettings:
@@ -252,7 +287,7 @@ async def _prepare(url: str, persons: int, facility_count: int) -> tuple[str, li
             actor = Actor(ActorKind.OPERATOR, "demo", Channel.CLI)
             audit = DirectAuditLog(database.engine)
             await seed_population(database, audit, actor, persons, DEMO_SEED, today_jst())
-            await seed_facilities(database, facility_count, DEMO_SEED)
+            await seed_facilities(database, facility_count, DEMO_SEED, as_of=today_jst())
         key = await demo_facility_key(database)
         return key, await examples(database, today_jst())
     finally:
