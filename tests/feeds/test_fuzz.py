@@ -8,22 +8,24 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onshi.feeds import clinical_csv, insurer_csv, public_expense_csv
+from onshi.feeds import clinical_csv, insurer_csv, portal_csv, public_expense_csv, stats_csv
 from onshi.feeds._block import RejectedRow
 from tests.factories import clinical_row, feed_row
 from tests.public_expense_data import CHILD_ROW, PAYERS, WELFARE_ROW, ticket_row
 
+TODAY = date(2026, 12, 1)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MY_NUMBER = re.compile(r"(?<!\d)\d{12}(?!\d)")
 Parser = Callable[[Iterable[str]], Iterator[Any]]
 
-# feed name → (parser over lines, the feed's format error, a valid row)
+# feed name → (parser over lines, the feed's format error, a valid row): every CSV feed onshi reads
 FEEDS: dict[str, tuple[Parser, type[Exception], dict[str, str]]] = {
     "insurer": (insurer_csv.parse_csv, insurer_csv.FeedFormatError, feed_row()),
     **{
@@ -42,7 +44,32 @@ FEEDS: dict[str, tuple[Parser, type[Exception], dict[str, str]]] = {
         )
         for name, row in (("payers", PAYERS[0]), ("recipients", CHILD_ROW), ("tickets", ticket_row()))
     },
-}
+    "stats/facilities": (
+        lambda lines: stats_csv.parse_csv("facilities", lines, TODAY),
+        stats_csv.FeedFormatError,
+        {"facility_code": "1310000017", "name": "さくら内科", "facility_type": "medical_clinic",
+         "obligated_from": "2023-04-01", "card_reader_applied_on": "2022-05-10", "connected_on": "2022-08-01",
+         "operating_on": "2022-09-01"},
+    ),
+    "stats/claims": (
+        lambda lines: stats_csv.parse_csv("claims", lines, TODAY),
+        stats_csv.FeedFormatError,
+        {"facility_code": "1310000017", "billing_month": "2023-11", "insurer_kind": "kyokai_kenpo",
+         "outpatient_claims": "120"},
+    ),
+    **{
+        f"portal/{name}": (
+            lambda lines, name=name: portal_csv.parse_csv(name, lines),
+            portal_csv.FeedFormatError,
+            row,
+        )
+        for name, row in (
+            ("accounts", {"facility_code": "1310000017", "name": "さくら内科", "facility_type": "medical_clinic",
+                          "email": "sakura@example.jp"}),
+            ("operation_start", {"facility_code": "1310000017", "operation_start_date": "2024-04-01"}),
+        )
+    },
+}  # fmt: skip
 
 # Cells as hostile feeders write them: any Unicode, CSV metacharacters, control characters,
 # huge values, full-width digits and numbers the width of a My Number.

@@ -9,11 +9,11 @@ misspelt column never silently drops data.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from onshi.domain.clinical import Checkup, GuidanceLevel, Medication, Procedure, RecordKind
@@ -22,8 +22,8 @@ from onshi.domain.facility import FacilityCode
 from onshi.domain.insurer import InsurerNumber
 from onshi.feeds import _cells
 from onshi.feeds._block import RejectedRow
+from onshi.feeds._table import Cell, Column, check_header, parse_cells, records, required, unknown_feed
 from onshi.feeds.text import FeedFormatError as FeedFormatError  # re-exported: the feed's refusal
-from onshi.feeds.text import csv_records
 
 IDENTITY = ("insurer_number", "symbol", "number", "branch", "birthdate")
 SITE = ("facility_code", "facility_name")
@@ -46,19 +46,6 @@ class ClinicalRow:
     line: int
     holder: Holder
     record: Medication | Procedure | Checkup
-
-
-Cell = Callable[[str], Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    parse: Cell
-    required: bool = False  # an optional column may also be left out of the header
-
-
-def _required(parse: Cell) -> Column:
-    return Column(parse, required=True)
 
 
 def _facility(raw: str) -> str:
@@ -125,35 +112,35 @@ def _choice(allowed: frozenset[str]) -> Cell:
 
 
 _IDENTITY_CELLS: dict[str, Column] = {
-    "insurer_number": _required(_cells.insurer),
+    "insurer_number": required(_cells.insurer),
     "symbol": Column(_cells.symbol),
-    "number": _required(_cells.number),
+    "number": required(_cells.number),
     "branch": Column(_cells.branch),
-    "birthdate": _required(_cells.day),
-    "facility_code": _required(_facility),
-    "facility_name": _required(_cells.text),
+    "birthdate": required(_cells.day),
+    "facility_code": required(_facility),
+    "facility_name": required(_cells.text),
 }
 MEDICATION_CELLS: dict[str, Column] = {
     **_IDENTITY_CELLS,
-    "dispensed_on": _required(_cells.day),
-    "drug_code": _required(_code(12)),
-    "drug_name": _required(_cells.text),
-    "quantity": _required(_decimal("0.001", "99999")),
-    "unit": _required(_cells.text),
-    "days": _required(_integer(1, 365)),
+    "dispensed_on": required(_cells.day),
+    "drug_code": required(_code(12)),
+    "drug_name": required(_cells.text),
+    "quantity": required(_decimal("0.001", "99999")),
+    "unit": required(_cells.text),
+    "days": required(_integer(1, 365)),
     "usage": Column(_cells.text),
 }
 PROCEDURE_CELLS: dict[str, Column] = {
     **_IDENTITY_CELLS,
-    "kind": _required(_choice(frozenset({"treatment", "surgery"}))),
-    "performed_on": _required(_cells.day),
-    "code": _required(_code(12)),
-    "name": _required(_cells.text),
+    "kind": required(_choice(frozenset({"treatment", "surgery"}))),
+    "performed_on": required(_cells.day),
+    "code": required(_code(12)),
+    "name": required(_cells.text),
     "quantity": Column(_integer(1, 999)),
 }
 CHECKUP_CELLS: dict[str, Column] = {
     **_IDENTITY_CELLS,
-    "examined_on": _required(_cells.day),
+    "examined_on": required(_cells.day),
     "height_cm": Column(_decimal("50", "250")),
     "weight_kg": Column(_decimal("10", "300")),
     "waist_cm": Column(_decimal("30", "250")),
@@ -177,53 +164,18 @@ FEEDS = tuple(CELLS)
 
 
 def read_header(feed: str, header: list[str]) -> list[str]:
-    columns = [name.strip().lower() for name in header]
-    known = CELLS[feed]
-    unknown = [name for name in columns if name not in known]
-    missing = [name for name, column in known.items() if column.required and name not in columns]
-    if unknown:
-        raise FeedFormatError(
-            f"unknown column(s) {', '.join(unknown)}; the {feed} feed has {', '.join(known)}"
-        )
-    if missing or len(set(columns)) != len(columns):
-        raise FeedFormatError(f"the {feed} feed needs the columns {', '.join(missing) or '(each once)'}")
-    return columns
+    return check_header(feed, header, CELLS[feed])
 
 
 def parse_csv(feed: str, lines: Iterable[str]) -> Iterator[ClinicalRow | RejectedRow]:
     if feed not in CELLS:
-        raise FeedFormatError(f"unknown feed {feed!r} (one of {', '.join(FEEDS)})")
-    reader = csv.reader(lines)
-    records = csv_records(reader)
-    try:
-        columns = read_header(feed, next(records))
-    except StopIteration:
-        raise FeedFormatError("the file is empty (a header row is required)") from None
-    for cells in records:
-        line = reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(columns):
-            error = InvalidValue(
-                "row", Problem.BAD_FORMAT, f"列数が{len(cells)}です（{len(columns)}列必要）",
-                f"{len(cells)} cells, {len(columns)} expected",
-            )  # fmt: skip
-            yield RejectedRow(line, (error,))
-            continue
-        yield parse_row(feed, line, dict(zip(columns, cells, strict=True)))
+        raise unknown_feed(feed, FEEDS)
+    for record in records(lines, partial(read_header, feed)):
+        yield record if isinstance(record, RejectedRow) else parse_row(feed, *record)
 
 
 def parse_row(feed: str, line: int, cells: Mapping[str, str]) -> ClinicalRow | RejectedRow:
-    values: dict[str, Any] = {}
-    errors: list[InvalidValue] = []
-    for name, column in CELLS[feed].items():
-        try:
-            values[name] = column.parse(cells.get(name, ""))
-        except InvalidValue as error:
-            errors.append(error.with_field(name))
-            continue
-        if values[name] is None and column.required:
-            errors.append(InvalidValue(name, Problem.REQUIRED, "必須項目です", "required"))
+    values, errors = parse_cells(cells, CELLS[feed])
     if errors:
         return RejectedRow(line, tuple(errors))
     holder = Holder(*(values[name] for name in IDENTITY))

@@ -14,11 +14,11 @@ caller's, may it move on) is the import's (onshi.services.portal_bulk).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from functools import partial
+from typing import TypeVar
 
 from onshi.domain.dates import parse_flexible_date
 from onshi.domain.errors import InvalidValue, Problem
@@ -26,6 +26,8 @@ from onshi.domain.facility import FacilityCode
 from onshi.domain.portal.applications import LABELS
 from onshi.domain.portal.onboarding import Application
 from onshi.feeds._block import RejectedRow
+from onshi.feeds._table import records, unknown_feed
+from onshi.feeds.text import FeedFormatError as FeedFormatError  # re-exported: the feed's refusal
 
 T = TypeVar("T")
 FEEDS = ("accounts", "applications", "operation_start")
@@ -57,10 +59,6 @@ ALIASES = {
 }
 
 
-class FeedFormatError(ValueError):
-    """The file as a whole cannot be read (header), as opposed to a bad row."""
-
-
 @dataclass(frozen=True, slots=True)
 class FeedRow:
     line: int
@@ -72,15 +70,13 @@ class FeedRow:
 
 def parse_csv(feed: str, lines: Iterable[str]) -> Iterator[FeedRow | RejectedRow]:
     if feed not in COLUMNS:
-        raise FeedFormatError(f"unknown feed {feed!r} (one of {', '.join(FEEDS)})")
-    reader = csv.reader(lines)
-    try:
-        columns = _header(feed, next(reader))
-    except StopIteration:
-        raise FeedFormatError("the file is empty (a header row is required)") from None
-    except csv.Error as error:
-        raise FeedFormatError(f"the header cannot be read as CSV: {error}") from None
-    yield from _rows(feed, reader, columns)
+        raise unknown_feed(feed, FEEDS)
+    for record in records(lines, partial(_header, feed)):
+        if isinstance(record, RejectedRow):
+            yield record
+        else:
+            line, cells = record
+            yield parse_row(feed, line, {c: v.strip() for c, v in cells.items() if v.strip()})
 
 
 def _header(feed: str, cells: list[str]) -> list[str]:
@@ -97,28 +93,6 @@ def _header(feed: str, cells: list[str]) -> list[str]:
     if len(set(columns)) != len(columns):
         raise FeedFormatError("a column is named twice")
     return columns
-
-
-def _rows(feed: str, reader: Any, columns: list[str]) -> Iterator[FeedRow | RejectedRow]:
-    """`reader`: a csv.reader (its line_num is the physical line of the row just read)."""
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise FeedFormatError(f"line {reader.line_num} cannot be read as CSV: {error}") from None
-        if not any(cell.strip() for cell in cells):
-            continue
-        line = int(reader.line_num)
-        if len(cells) != len(columns):
-            wrong = InvalidValue(
-                "row", Problem.BAD_FORMAT, f"列数が{len(cells)}です（{len(columns)}列必要）",
-                f"{len(cells)} cells, {len(columns)} expected",
-            )  # fmt: skip
-            yield RejectedRow(line, (wrong,))
-            continue
-        yield parse_row(feed, line, {c: v.strip() for c, v in zip(columns, cells, strict=True) if v.strip()})
 
 
 def parse_row(feed: str, line: int, cells: dict[str, str]) -> FeedRow | RejectedRow:

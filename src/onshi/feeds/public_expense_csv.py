@@ -8,10 +8,10 @@ registry (is the payer registered, is the recipient known) are the import's.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from onshi.domain.codes import MedicalTreatmentType, Presence, Sex, SingleOrCombined, TicketType
@@ -32,27 +32,17 @@ from onshi.domain.public_expense import (
 from onshi.domain.qualification import MemberKey
 from onshi.feeds import _cells
 from onshi.feeds._block import RejectedRow
+from onshi.feeds._table import (
+    Cell,
+    Column,
+    blank_or,
+    check_header,
+    parse_cells,
+    records,
+    required,
+    unknown_feed,
+)
 from onshi.feeds.text import FeedFormatError as FeedFormatError  # re-exported: the feed's refusal
-from onshi.feeds.text import csv_records
-
-Cell = Callable[[str], Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    parse: Cell
-    required: bool = False
-
-
-def _required(parse: Cell) -> Column:
-    return Column(parse, required=True)
-
-
-def _blank_or(parse: Callable[[str], Any]) -> Cell:
-    def cell(raw: str) -> Any:
-        return parse(raw.strip()) if raw.strip() else None
-
-    return cell
 
 
 def _bounded(low: int, high: int, what_ja: str) -> Cell:
@@ -63,7 +53,7 @@ def _bounded(low: int, high: int, what_ja: str) -> Cell:
             )
         return int(raw)
 
-    return _blank_or(parse)
+    return blank_or(parse)
 
 
 def _flag(raw: str) -> bool:
@@ -91,33 +81,33 @@ def _short(width: int) -> Cell:
             )
         return raw
 
-    return _blank_or(parse)
+    return blank_or(parse)
 
 
 _YEN = _bounded(0, 10_000_000, "金額（円）")
 _PERCENT = _bounded(0, 100, "負担割合（%）")
 
 PAYER_CELLS: dict[str, Column] = {
-    "payer_number": _required(_blank_or(PayerNumber.parse)),
-    "name": _required(_cells.text),
+    "payer_number": required(blank_or(PayerNumber.parse)),
+    "name": required(_cells.text),
     "programme_name": Column(_cells.text),
-    "participating": Column(_blank_or(_flag)),
-    "outpatient": Column(_blank_or(_flag)),
-    "inpatient": Column(_blank_or(_flag)),
-    "facility_types": Column(_blank_or(_facility_types)),
+    "participating": Column(blank_or(_flag)),
+    "outpatient": Column(blank_or(_flag)),
+    "inpatient": Column(blank_or(_flag)),
+    "facility_types": Column(blank_or(_facility_types)),
     "copay_percent": Column(_PERCENT),
     "per_visit_yen": Column(_YEN),
     "monthly_cap_yen": Column(_YEN),
 }
 RECIPIENT_CELLS: dict[str, Column] = {
-    "payer_number": _required(_blank_or(PayerNumber.parse)),
-    "recipient_number": _required(_blank_or(RecipientNumber.parse)),
-    "valid_from": _required(_cells.day),
+    "payer_number": required(blank_or(PayerNumber.parse)),
+    "recipient_number": required(blank_or(RecipientNumber.parse)),
+    "valid_from": required(_cells.day),
     "valid_to": Column(_cells.day),
-    "name": _required(_cells.name),
-    "name_kana": _required(_cells.kana),
-    "birthdate": _required(_cells.day),
-    "sex": _required(_cells.code(Sex)),
+    "name": required(_cells.name),
+    "name_kana": required(_cells.kana),
+    "birthdate": required(_cells.day),
+    "sex": required(_cells.code(Sex)),
     "address": Column(_cells.text),
     "post_number": Column(_cells.post_number),
     "insurer_number": Column(_cells.insurer),
@@ -131,21 +121,21 @@ RECIPIENT_CELLS: dict[str, Column] = {
     "income_category": Column(_cells.text),
 }
 TICKET_CELLS: dict[str, Column] = {
-    "payer_number": _required(_blank_or(PayerNumber.parse)),
-    "recipient_number": _required(_blank_or(RecipientNumber.parse)),
-    "ticket_type": _required(_cells.code(TicketType, 2)),
-    "treatment_month": _required(_blank_or(parse_wire_month)),
+    "payer_number": required(blank_or(PayerNumber.parse)),
+    "recipient_number": required(blank_or(RecipientNumber.parse)),
+    "ticket_type": required(_cells.code(TicketType, 2)),
+    "treatment_month": required(blank_or(parse_wire_month)),
     "valid_from": Column(_cells.day),
     "valid_to": Column(_cells.day),
-    "issue_number": _required(_short(20)),
-    "facility_code": _required(_blank_or(lambda raw: FacilityCode.parse(raw, "facility_code").digits)),
-    "facility_name": _required(_cells.text),
-    "treatment_type": _required(_cells.code(MedicalTreatmentType, 2)),
+    "issue_number": required(_short(20)),
+    "facility_code": required(blank_or(lambda raw: FacilityCode.parse(raw, "facility_code").digits)),
+    "facility_name": required(_cells.text),
+    "treatment_type": required(_cells.code(MedicalTreatmentType, 2)),
     "self_pay_yen": Column(_YEN),
     "injury_name1": Column(_cells.text),
     "injury_name2": Column(_cells.text),
     "injury_name3": Column(_cells.text),
-    "prescriber_code": Column(_blank_or(lambda raw: FacilityCode.parse(raw, "prescriber_code").digits)),
+    "prescriber_code": Column(blank_or(lambda raw: FacilityCode.parse(raw, "prescriber_code").digits)),
     "prescriber_name": Column(_cells.text),
     "district_contact": Column(_cells.text),
     "handling_contact": Column(_cells.text),
@@ -187,58 +177,18 @@ class FeedRow:
 
 
 def read_header(feed: str, header: list[str]) -> list[str]:
-    columns = [name.strip().lower() for name in header]
-    known = CELLS[feed]
-    unknown = [name for name in columns if name not in known]
-    missing = [name for name, column in known.items() if column.required and name not in columns]
-    if unknown:
-        raise FeedFormatError(
-            f"unknown column(s) {', '.join(unknown)}; the {feed} feed has {', '.join(known)}"
-        )
-    if missing or len(set(columns)) != len(columns):
-        raise FeedFormatError(f"the {feed} feed needs the columns {', '.join(missing) or '(each once)'}")
-    return columns
+    return check_header(feed, header, CELLS[feed])
 
 
 def parse_csv(feed: str, lines: Iterable[str]) -> Iterator[FeedRow | RejectedRow]:
     if feed not in CELLS:
-        raise FeedFormatError(f"unknown feed {feed!r} (one of {', '.join(FEEDS)})")
-    reader = csv.reader(lines)
-    records = csv_records(reader)
-    try:
-        columns = read_header(feed, next(records))
-    except StopIteration:
-        raise FeedFormatError("the file is empty (a header row is required)") from None
-    yield from _rows(feed, reader, records, columns)
-
-
-def _rows(
-    feed: str, reader: Any, records: Iterator[list[str]], columns: list[str]
-) -> Iterator[FeedRow | RejectedRow]:
-    for cells in records:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(columns):
-            wrong = InvalidValue(
-                "row", Problem.BAD_FORMAT, f"列数が{len(cells)}です（{len(columns)}列必要）",
-                f"{len(cells)} cells, {len(columns)} expected",
-            )  # fmt: skip
-            yield RejectedRow(reader.line_num, (wrong,))
-            continue
-        yield parse_row(feed, reader.line_num, dict(zip(columns, cells, strict=True)))
+        raise unknown_feed(feed, FEEDS)
+    for record in records(lines, partial(read_header, feed)):
+        yield record if isinstance(record, RejectedRow) else parse_row(feed, *record)
 
 
 def parse_row(feed: str, line: int, cells: Mapping[str, str]) -> FeedRow | RejectedRow:
-    values: dict[str, Any] = {}
-    errors: list[InvalidValue] = []
-    for name, column in CELLS[feed].items():
-        try:
-            values[name] = column.parse(cells.get(name, ""))
-        except InvalidValue as error:
-            errors.append(error.with_field(name))
-            continue
-        if values[name] is None and column.required:
-            errors.append(InvalidValue(name, Problem.REQUIRED, "必須項目です", "required"))
+    values, errors = parse_cells(cells, CELLS[feed])
     if errors:
         return RejectedRow(line, tuple(errors))
     try:

@@ -14,10 +14,10 @@ import's.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from onshi.domain.dates import format_ja
@@ -28,26 +28,10 @@ from onshi.domain.portal.values import parse_month
 from onshi.domain.statistics.utilisation import CLAIM_KINDS
 from onshi.feeds import _cells
 from onshi.feeds._block import RejectedRow
+from onshi.feeds._table import Cell, Column, blank_or, check_header, parse_cells, records, unknown_feed
+from onshi.feeds.text import FeedFormatError as FeedFormatError  # re-exported: the feed's refusal
 
-Cell = Callable[[str], Any]
 MAX_CLAIMS = 10_000_000  # outpatient claims of one facility, kind and month: far above any real one
-
-
-class FeedFormatError(ValueError):
-    """The file as a whole cannot be read (header), as opposed to a bad row."""
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    parse: Cell
-    required: bool = False
-
-
-def _blank_or(parse: Callable[[str], Any]) -> Cell:
-    def cell(raw: str) -> Any:
-        return parse(raw.strip()) if raw.strip() else None
-
-    return cell
 
 
 def _flag(raw: str) -> bool:
@@ -66,7 +50,7 @@ def _choice(allowed: tuple[str, ...]) -> Cell:
             )
         return raw
 
-    return _blank_or(parse)
+    return blank_or(parse)
 
 
 def _count(raw: str) -> int:
@@ -85,18 +69,18 @@ _MILESTONE_COLUMNS = {milestone: f"{milestone.value}_on" for milestone in Milest
 
 
 FACILITY_CELLS: dict[str, Column] = {
-    "facility_code": Column(_blank_or(lambda raw: FacilityCode.parse(raw, "facility_code")), required=True),
+    "facility_code": Column(blank_or(lambda raw: FacilityCode.parse(raw, "facility_code")), required=True),
     "name": Column(_cells.text, required=True),
     "facility_type": Column(_choice(tuple(t.value for t in FacilityType)), required=True),
     "obligated_from": Column(_cells.day),
-    "accepts_smartphone": Column(_blank_or(_flag)),
+    "accepts_smartphone": Column(blank_or(_flag)),
     **{milestone_column(milestone): Column(_cells.day) for milestone in Milestone},
 }
 CLAIM_CELLS: dict[str, Column] = {
-    "facility_code": Column(_blank_or(lambda raw: FacilityCode.parse(raw, "facility_code")), required=True),
-    "billing_month": Column(_blank_or(parse_month), required=True),
+    "facility_code": Column(blank_or(lambda raw: FacilityCode.parse(raw, "facility_code")), required=True),
+    "billing_month": Column(blank_or(parse_month), required=True),
     "insurer_kind": Column(_choice(CLAIM_KINDS), required=True),
-    "outpatient_claims": Column(_blank_or(_count), required=True),
+    "outpatient_claims": Column(blank_or(_count), required=True),
 }
 CELLS = {"facilities": FACILITY_CELLS, "claims": CLAIM_CELLS}
 FEEDS = tuple(CELLS)
@@ -131,62 +115,19 @@ class FeedRow:
 
 
 def read_header(feed: str, header: list[str]) -> list[str]:
-    columns = [name.strip().lower() for name in header]
-    known = CELLS[feed]
-    unknown = [name for name in columns if name not in known]
-    missing = [name for name, column in known.items() if column.required and name not in columns]
-    if unknown:
-        raise FeedFormatError(
-            f"unknown column(s) {', '.join(unknown)}; the {feed} feed has {', '.join(known)}"
-        )
-    if missing or len(set(columns)) != len(columns):
-        raise FeedFormatError(f"the {feed} feed needs the columns {', '.join(missing) or '(each once)'}")
-    return columns
+    return check_header(feed, header, CELLS[feed])
 
 
 def parse_csv(feed: str, lines: Iterable[str], today: date) -> Iterator[FeedRow | RejectedRow]:
     """Rows of the feed; a day after `today` is refused (a step is recorded once reached)."""
     if feed not in CELLS:
-        raise FeedFormatError(f"unknown feed {feed!r} (one of {', '.join(FEEDS)})")
-    reader = csv.reader(lines)
-    try:
-        columns = read_header(feed, next(reader))
-    except StopIteration:
-        raise FeedFormatError("the file is empty (a header row is required)") from None
-    except csv.Error as error:
-        raise FeedFormatError(f"the header cannot be read as CSV: {error}") from None
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise FeedFormatError(f"line {reader.line_num} cannot be read as CSV: {error}") from None
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(columns):
-            wrong = InvalidValue(
-                "row",
-                Problem.BAD_FORMAT,
-                f"列数が{len(cells)}です（{len(columns)}列必要）",
-                f"{len(cells)} cells, {len(columns)} expected",
-            )
-            yield RejectedRow(reader.line_num, (wrong,))
-            continue
-        yield parse_row(feed, reader.line_num, dict(zip(columns, cells, strict=True)), today)
+        raise unknown_feed(feed, FEEDS)
+    for record in records(lines, partial(read_header, feed)):
+        yield record if isinstance(record, RejectedRow) else parse_row(feed, *record, today)
 
 
 def parse_row(feed: str, line: int, cells: Mapping[str, str], today: date) -> FeedRow | RejectedRow:
-    values: dict[str, Any] = {}
-    errors: list[InvalidValue] = []
-    for name, column in CELLS[feed].items():
-        try:
-            values[name] = column.parse(cells.get(name, ""))
-        except InvalidValue as error:
-            errors.append(error.with_field(name))
-            continue
-        if values[name] is None and column.required:
-            errors.append(InvalidValue(name, Problem.REQUIRED, "必須項目です", "required"))
+    values, errors = parse_cells(cells, CELLS[feed])
     if errors:
         return RejectedRow(line, tuple(errors))
     try:
