@@ -21,11 +21,11 @@ from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.audit import AuditEvent, member_subject_key
 from onshi.domain.card import CardProblem, is_expired
 from onshi.domain.dates import now_jst
-from onshi.domain.facility import FacilityStatus
 from onshi.domain.qualification import MemberKey
 from onshi.services.card_confirmation import expiry_day, usable_record
 from onshi.services.card_linkage import CardRefusal
-from onshi.store import apikeys, cards, patient_challenges, web_sessions
+from onshi.services.web_sign_in import check_facility_key
+from onshi.store import cards, patient_challenges, web_sessions
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
 from onshi.store.web_sessions import IdentityMode, SessionKind
@@ -50,20 +50,8 @@ async def facility_login(
 ) -> str | None:
     """A session token when `secret` is an active facility key of facility `code`, else None."""
     code, at = code.strip(), now_jst()
-    async with db.read() as conn:
-        resolved = await apikeys.resolve_with_facility(conn, secret.strip()) if secret.strip() else None
-    actor = Actor(ActorKind.ANONYMOUS, code[:64] or "-", Channel.WEB)
-    refusal = "unknown_key"
-    if resolved is not None:
-        credential = resolved.credential
-        if credential.actor_kind is ActorKind.FACILITY and credential.actor_id == code:
-            actor = Actor(ActorKind.FACILITY, code, Channel.WEB, credential.id)
-            if credential.revoked:
-                refusal = "revoked_key"
-            elif resolved.facility_status != FacilityStatus.ACTIVE.value:
-                refusal = "facility_inactive"
-            else:
-                refusal = ""
+    check = await check_facility_key(db, code, secret.strip())
+    actor, refusal = check.actor, check.refusal
     if refusal:
         await audit.record(AuditEvent(actor, LOGIN_ACTION, f"refused:{refusal}", occurred_at=at))
         return None
