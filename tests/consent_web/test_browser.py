@@ -6,7 +6,6 @@ Browser tests run on SQLite; test_services.py and test_api.py run the same paths
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from onshi.domain.clinical import RecordKind
@@ -32,6 +31,7 @@ from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
 from onshi.store.schema import consent_grants
 from onshi.store.web_sessions import IdentityMode
+from tests.browser import chromium
 from tests.card.support import HOLDER, OPERATOR, live_central, run
 from tests.central.conftest import LiveCentral, free_port
 from tests.conftest import fresh_database_url
@@ -89,13 +89,7 @@ def live(request: pytest.FixtureRequest, database_url: str, tmp_path: Path, pki_
 
 @pytest.fixture
 def browser(live: Live) -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is needed for the browser tests (make test installs it)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+    yield from chromium()
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ Browser tests run on SQLite only; tests/desk/test_flow.py runs the same paths on
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.browser import chromium
 from tests.conftest import fresh_database_url
 from tests.desk.conftest import PASSWORD, STAFF, Stack, drop_face_file, face_document
 from tests.factories import KYOKAI_TOKYO
@@ -32,13 +32,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def browser(stack: Stack) -> Iterator[Browser]:
     """Started after the stack: Playwright's sync API holds an event loop on this thread, and
     the stack's set-up runs its own (asyncio.run)."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is needed for the browser tests (make test installs it)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+    yield from chromium()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ Browser tests run on SQLite; tests/portal/test_api.py and test_bulk.py run the s
 from __future__ import annotations
 
 import asyncio
-import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from onshi import wire
@@ -34,6 +33,7 @@ from onshi.store.database import Database
 from onshi.store.schema import facility_milestones
 from onshi.terminal.agent import TerminalAgent
 from onshi.terminal.client import CentralClient, Credentials
+from tests.browser import chromium
 from tests.central.test_api import request_xml
 from tests.cli.conftest import Cli
 from tests.conftest import fresh_database_url
@@ -60,13 +60,7 @@ def in_thread(work: Callable[[], Any]) -> Any:
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is needed for the browser tests (make test installs it)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+    yield from chromium()
 
 
 def new_page(browser: Browser, central: TlsCentral) -> Page:

@@ -5,13 +5,13 @@ then the facility's own page. Runs on SQLite (test_agreement.py covers both data
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Response, expect
 
+from tests.browser import chromium
 from tests.conftest import fresh_database_url
 from tests.stats_web.conftest import LiveStats
 
@@ -25,13 +25,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def browser(live_stats: LiveStats) -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is needed for the browser tests (make test installs it)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+    yield from chromium()
 
 
 def new_page(browser: Browser, live: LiveStats, width: int, charts: list[Response]) -> Page:
