@@ -196,6 +196,9 @@ def _clinic_walk(central: TlsCentral, browser: Browser, operator_key: str, tmp_p
     clinic.get_by_role("button", name="運用開始日を登録する").click()
     expect(clinic.locator("#notice")).to_contain_text("運用開始日を登録しました")
     expect(clinic.locator("#stage")).to_contain_text("運用開始")
+    expect(
+        clinic.get_by_role("link", name="マイページ（マイナ保険証利用率の推移・支援金の判定）")
+    ).to_have_attribute("href", "/mypage/login")
     expect(clinic.locator("#steps li.done")).to_have_count(len(ORDER))
     shot(clinic, tmp_path, "04-operating")
     operator.goto("/portal/operator/survey")
