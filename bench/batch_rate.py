@@ -83,6 +83,26 @@ def stop_workers(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=60)
 
 
+async def clear_previous_runs(url: str) -> None:
+    """Forget the bench facility's earlier batches and terminal requests: the upload files are
+    the same bytes every run (fixed sample), so a second run would get the first run's
+    batches back as duplicates (and the stored results of its request ids) and answer nothing."""
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(dsn)
+    try:
+        code = BENCH_FACILITY.code.digits
+        async with conn.transaction():
+            await conn.execute(
+                "DELETE FROM batch_chunks WHERE batch_id IN (SELECT id FROM batches WHERE facility_code = $1)",
+                code,
+            )
+            await conn.execute("DELETE FROM batches WHERE facility_code = $1", code)
+            await conn.execute("DELETE FROM terminal_request_claims WHERE facility_code = $1", code)
+            await conn.execute("DELETE FROM terminal_requests WHERE facility_code = $1", code)
+    finally:
+        await conn.close()
+
+
 async def raw_floor(url: str, people: list[Person]) -> float:
     """Seconds to look up every card number, 500 per query, by raw asyncpg on one connection."""
     dsn = url.replace("postgresql+asyncpg://", "postgresql://")
@@ -118,6 +138,7 @@ def main() -> None:
     files = [upload_file(chosen[n * MAX_ENTRIES : (n + 1) * MAX_ENTRIES], n) for n in range(args.files)]
     total = sum(min(MAX_ENTRIES, len(chosen) - n * MAX_ENTRIES) for n in range(args.files))
     floor = asyncio.run(raw_floor(url, chosen[:total]))
+    asyncio.run(clear_previous_runs(url))
     central = serve_onshi(url, 1, args.port)
     workers = None
     try:

@@ -92,11 +92,12 @@ def _status_counts(units: Sequence[Document]) -> tuple[int, int]:
 # A …02res of 10,000 units (≈ 18 MB) takes ≈ 1.5 s to build as one tree. Workers render each
 # chunk's units once (`unit_fragments`) and a download joins them with the header
 # (`joined_result_xml`): the bytes are those of `to_xml(bulk_result_document(…))`, since lxml
-# indents an element by its depth alone and both put the units at the same depth
-# (tests/services/test_bulk_joined.py compares them).
+# indents an element by its depth alone (tests/services/test_bulk_joined.py and
+# tests/wire/test_render.py compare them).
 
 _UNIT_PLACEHOLDER = "onshi:units"  # inside a unit element: no header text can look like it
-_UNIT_INDENT = "\n    "  # a unit's depth in the file: XmlMsg / MessageBody / unit
+_UNIT_DEPTH = 2  # XmlMsg / MessageBody / unit
+_UNIT_INDENT = "\n" + "  " * _UNIT_DEPTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,18 +113,14 @@ class UnitFragments:
 def unit_fragments(
     units: Sequence[Document], result_kind: MessageKind, unit_name: str = "BulkConfirmUnit"
 ) -> UnitFragments:
-    """Units of `result_kind` rendered for `joined_result_xml`."""
-    spec = MESSAGES[result_kind].spec
-    body = _codec.build({unit_name: list(units)}, spec.child("MessageBody"))
-    root = etree.Element(spec.name)
-    root.append(body)
-    text = etree.tostring(root, encoding="unicode", pretty_print=True)
-    head = f"<{spec.name}>\n  <MessageBody>{_UNIT_INDENT}"
-    tail = f"\n  </MessageBody>\n</{spec.name}>\n"
-    if not (units and text.startswith(head) and text.endswith(tail)):
-        raise ValueError(f"{unit_name}: {len(units)} units did not render as a MessageBody")
+    """Units of `result_kind` rendered for `joined_result_xml` (straight to text, as lxml's
+    pretty print would write them at their depth: `_codec.render`)."""
+    if not units:
+        raise ValueError(f"{unit_name}: no units to render")
+    spec = MESSAGES[result_kind].spec.child("MessageBody").child(unit_name)
+    xml = _UNIT_INDENT.join(_codec.render(unit, spec, _UNIT_DEPTH) for unit in units)
     normal, errors = _status_counts(units)
-    return UnitFragments(text[len(head) : -len(tail)], normal, errors)
+    return UnitFragments(xml, normal, errors)
 
 
 def joined_result_xml(
