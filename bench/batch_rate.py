@@ -25,7 +25,7 @@ import asyncpg
 import httpx
 
 from bench._common import figure, server_description, timed
-from bench._load import serve_onshi, stop
+from bench._load import cpu_seconds, cpu_used, serve_onshi, server_processes, stop
 from bench._population import BENCH_FACILITY, Person, bench_key, population_database, sample_people
 from onshi import wire
 from onshi.domain.batch import MAX_ENTRIES
@@ -76,6 +76,19 @@ def start_workers(url: str, processes: int) -> subprocess.Popen[bytes]:
     onshi = Path(sys.executable).with_name("onshi")
     command = [str(onshi), "worker", "--processes", str(processes)]
     return subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+
+
+def postgres_processes(url: str) -> list[int]:
+    """The backends of the server at `url` when it is the bench's own cluster (else none):
+    their CPU is the database's share of the work."""
+    from bench import pg_cluster
+
+    pid_file = pg_cluster.DATA / "postmaster.pid"
+    if str(pg_cluster.SOCKET) not in url or not pid_file.exists():
+        return []
+    postmaster = int(pid_file.read_text().split()[0])
+    children = Path(f"/proc/{postmaster}/task/{postmaster}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
 
 def stop_workers(process: subprocess.Popen[bytes]) -> None:
@@ -140,7 +153,10 @@ def main() -> None:
     floor = asyncio.run(raw_floor(url, chosen[:total]))
     asyncio.run(clear_previous_runs(url))
     central = serve_onshi(url, 1, args.port)
+    central_before = cpu_seconds(server_processes(central))
+    database_before = cpu_seconds(postgres_processes(url))
     workers = None
+    cpu: dict[str, float] = {}
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{args.port}", headers={"Authorization": f"Bearer {key}"},
                           timeout=120) as client:  # fmt: skip
@@ -163,6 +179,10 @@ def main() -> None:
                 for n, number in enumerate(numbers)
             ]
             finished = time.perf_counter() - started
+            # CPU seconds each part used (a shared machine stretches wall time, not these).
+            cpu["workers"] = sum(cpu_seconds(server_processes(workers)).values())
+            cpu["central"] = cpu_used(central_before, cpu_seconds(server_processes(central)))
+            cpu["PostgreSQL backends"] = cpu_used(database_before, cpu_seconds(postgres_processes(url)))
     finally:
         if workers is not None:
             stop_workers(workers)
@@ -174,6 +194,8 @@ def main() -> None:
     figure("raw set-based lookup of the same keys (floor)", total / floor, "entries/s", f"{floor:.2f} s")
     figure(f"uploaded → all answered, {args.workers} worker process(es)", answered, "s")
     figure(f"uploaded → all {args.files} results downloaded", finished, "s")
+    for part, seconds in cpu.items():
+        figure(f"CPU of {part} per entry", seconds / total * 1e6, "µs", f"{seconds:.1f} s in all")
     figure(f"batch inquiry end to end, {args.workers} worker(s)", total / finished, "entries/s",
            f"ratio to floor {total / finished / (total / floor):.0%}")  # fmt: skip
 
