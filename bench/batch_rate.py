@@ -182,7 +182,8 @@ def main() -> None:
             # CPU seconds each part used (a shared machine stretches wall time, not these).
             cpu["workers"] = sum(cpu_seconds(server_processes(workers)).values())
             cpu["central"] = cpu_used(central_before, cpu_seconds(server_processes(central)))
-            cpu["PostgreSQL backends"] = cpu_used(database_before, cpu_seconds(postgres_processes(url)))
+            backends = cpu_seconds(postgres_processes(url))  # the workers' connected after the start
+            cpu["PostgreSQL backends"] = sum(t - database_before.get(pid, 0.0) for pid, t in backends.items())
     finally:
         if workers is not None:
             stop_workers(workers)
