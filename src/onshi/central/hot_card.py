@@ -188,12 +188,9 @@ class RawCardReads:
     async def public_expense(
         self, verdict: Verdict, on: date, facility_code: str
     ) -> dict[MemberKey, Findings]:
-        used = self._used
-        skip = self._decided_here and used is not None
-        if (
-            skip
-            and used
-            and not hot_lookup.needs_public_expense(verdict, used.family, used.with_public_expense)
+        used = self._used if self._decided_here else None
+        if used is not None and not hot_lookup.needs_public_expense(
+            verdict, used.family, used.with_public_expense
         ):
-            return {}
+            return {}  # the statement saw every person of the verdict, none with public expense
         return await self._general.public_expense(verdict, on, facility_code)
