@@ -11,6 +11,7 @@ import base64
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from onshi.card.cardfile import CardFile, UnlockedCard
 from onshi.card.protocol import auth_payload, surface_to_json
@@ -28,12 +29,13 @@ from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.card import FormFactor, RevocationReason
 from onshi.domain.codes import Sex
 from onshi.domain.consent import ConsentChoices, ConsentItem
-from onshi.domain.dates import today_jst
+from onshi.domain.dates import now_jst, today_jst
 from onshi.domain.linkage import CardSurface
 from onshi.domain.qualification import MemberKey
 from onshi.services.card_issuance import revoke_card
 from onshi.services.reference_numbers import ReferenceEntry, register_reference_number
 from onshi.store.audit import DirectAuditLog
+from onshi.store.cards import CHALLENGE_RETENTION
 from onshi.store.database import Database
 from onshi.store.schema import audit_events, card_challenges, consent_grants
 from tests.card.support import ADDRESS, HOLDER, HOLDER_ROW, OPERATOR, PIN, SURFACE, issue
@@ -113,13 +115,15 @@ def pg_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield from fresh_database_url("postgresql", request, tmp_path)
 
 
-@pytest.fixture
-def sides(pg_url: str, tmp_path: Path) -> Iterator[tuple[Side, Side]]:
-    assert LiveCentral("", pg_url).run(lambda db: load(db, POPULATION)).ok
+@contextmanager
+def two_centrals(pg_url: str, pki: Path, rate: float = 100.0) -> Iterator[tuple[Side, Side]]:
+    """The hot central and the general one on the same database, CA and facility keys."""
     servers, centrals = [], []
     for hot in (True, False):
         port = free_port()
-        settings = Settings(database_url=pg_url, pool_size=2, hot_path=hot, pki_dir=tmp_path / "pki")
+        settings = Settings(
+            database_url=pg_url, pool_size=2, hot_path=hot, pki_dir=pki, rate_limit_per_second=rate
+        )
         servers.append(start_uvicorn(create_app(settings), port))
         centrals.append(LiveCentral(f"http://127.0.0.1:{port}", pg_url))
     try:
@@ -131,6 +135,13 @@ def sides(pg_url: str, tmp_path: Path) -> Iterator[tuple[Side, Side]]:
     finally:
         for server in servers:
             stop_uvicorn(server)
+
+
+@pytest.fixture
+def sides(pg_url: str, tmp_path: Path) -> Iterator[tuple[Side, Side]]:
+    assert LiveCentral("", pg_url).run(lambda db: load(db, POPULATION)).ok
+    with two_centrals(pg_url, tmp_path / "pki") as both:
+        yield both
 
 
 class Cards:
@@ -317,3 +328,45 @@ def test_the_card_hot_path_answers_and_audits_like_the_general_route(
 
     monkeypatch.setattr("onshi.central.card.authenticate", broken)
     assert hot.post("/api/v1/card/confirmations", CLINIC, signed(holder, hot.challenge())).status_code == 200
+
+
+def challenges_of(central: LiveCentral) -> list[tuple[str, Any]]:
+    async def work(database: Database) -> list[tuple[str, Any]]:
+        async with database.read() as conn:
+            rows = await conn.execute(select(card_challenges.c.nonce, card_challenges.c.issued_at))
+            return [tuple(row) for row in rows]
+
+    return list(central.run(work))
+
+
+def test_a_challenge_over_the_rate_is_refused_and_not_stored(pg_url: str, tmp_path: Path) -> None:
+    with two_centrals(pg_url, tmp_path / "pki", rate=0.5) as (hot, general):  # a burst of 1
+        answers = []
+        for side in (hot, general):
+            stored = len(challenges_of(side.central))
+            first = side.post("/api/v1/card/challenges", CLINIC)
+            second = side.post("/api/v1/card/challenges", CLINIC)
+            assert first.status_code == 200
+            answers.append((second.status_code, second.headers.get("retry-after"), second.json()))
+            assert len(challenges_of(side.central)) == stored + 1  # the refused one is not kept
+        assert answers[0] == answers[1]
+        assert answers[0][0] == 429
+
+
+def test_a_facilitys_old_challenges_are_purged_but_not_on_every_issue(sides: tuple[Side, Side]) -> None:
+    hot, _ = sides
+
+    async def old(database: Database, nonce: str) -> None:
+        async with database.write() as conn:
+            at = now_jst() - CHALLENGE_RETENTION - timedelta(minutes=1)
+            await conn.execute(
+                insert(card_challenges).values(nonce=nonce, facility_code=CLINIC, issued_at=at)
+            )
+
+    hot.central.run(lambda db: old(db, "old-1"))
+    kept = hot.challenge()
+    nonces = {nonce for nonce, _ in challenges_of(hot.central)}
+    assert kept in nonces and "old-1" not in nonces
+    hot.central.run(lambda db: old(db, "old-2"))
+    hot.challenge()  # within the minute: no purge yet, and the old challenge cannot be used
+    assert "old-2" in {nonce for nonce, _ in challenges_of(hot.central)}

@@ -3,13 +3,15 @@ and `POST /api/v1/card/confirmations`.
 
 The general routes cost ≈ 11–15 ms of Python per confirmation (challenge + confirm): FastAPI,
 then 9 SQLAlchemy statements in 5 transactions. Here a plain request (an API key of an active
-facility within its rate, a body that validates) is answered with raw asyncpg: the key in one
-prepared statement, then the challenge issued in one (its facility's old challenges purged
-along with it once a minute per worker, not on every issue), or used in one that also reads
-everything the confirmation needs (onshi.store.hot_card). The confirmation itself is the
-service's (services.card_confirmation.confirm_by_card with `RawCardReads`), the answer the
-route's (onshi.central.card.answer): the checks, the audit record through the group commit
-and the response document are the same code. Uses beyond the plain case — a first
+facility within its rate, a body that validates) is answered with raw asyncpg
+(onshi.store.hot_card): a challenge is issued in the statement that reads the key (its
+facility's old challenges are purged once a minute per worker, not on every issue); a
+confirmation reads the key, then uses the challenge in one statement that also reads
+everything the confirmation needs (the key must come first: the card signs the facility
+code, and the signature is checked before the challenge is used). The confirmation itself is
+the service's (services.card_confirmation.confirm_by_card with `RawCardReads`), the answer
+the route's (onshi.central.card.answer): the checks, the audit record through the group
+commit and the response document are the same code. Uses beyond the plain case — a first
 registration, medical aid, a consent to store — continue in the same service on SQLAlchemy.
 
 Keys that are not an active facility's, mutual TLS, bodies that do not validate and SQLite go
@@ -36,6 +38,7 @@ from onshi.central.hot_path import _active_facility, read_body
 from onshi.central.responses import technical_failure
 from onshi.central.tls import client_certificate_der
 from onshi.domain.actors import Actor
+from onshi.domain.dates import now_jst
 from onshi.domain.eligibility import Verdict, successor_lookup, with_successors
 from onshi.domain.public_expense import Findings
 from onshi.domain.qualification import MemberKey
@@ -44,8 +47,9 @@ from onshi.services.card_confirmation import (
     CHALLENGE_LIFETIME,
     CardReadsFailed,
     CardState,
+    Challenge,
     SqlCardReads,
-    new_challenge,
+    new_nonce,
     no_periods,
     verdict_of,
 )
@@ -106,14 +110,29 @@ class HotCard:
         return actor
 
     async def _challenge(self, raw: RawPool, secret: str) -> Response | None:
-        actor = await self._actor(raw, secret)
-        if actor is None:
-            return None
-        issued = new_challenge(actor)
-        purge_before = self._purge_before(actor.id, issued.issued_at)
+        """The key and the new challenge in one statement; the rate limit applied after it, as
+        authenticate() would before storing (a refused challenge is withdrawn unseen)."""
+        nonce, at = new_nonce(), now_jst()
         async with raw.connection() as conn:
-            await hot_card.issue_challenge(conn, issued.nonce, actor.id, issued.issued_at, purge_before)
-        return card.challenge_response(issued)
+            found = await hot_card.key_and_issue(conn, secret, nonce, at)
+        actor = _active_facility(found[0]) if found is not None else None
+        if found is None or actor is None or not found[1]:
+            if found is not None and found[1]:
+                await self._withdraw(raw, nonce)  # (not expected: the same rule in SQL and here)
+            return None
+        try:
+            await throttle(self.central, actor, ACTION)
+        except AuthRefused:
+            await self._withdraw(raw, nonce)
+            raise
+        if (purge_before := self._purge_before(actor.id, at)) is not None:
+            async with raw.connection() as conn:
+                await hot_card.purge_challenges(conn, actor.id, purge_before)
+        return card.challenge_response(Challenge(nonce, actor.id, at))
+
+    async def _withdraw(self, raw: RawPool, nonce: str) -> None:
+        async with raw.connection() as conn:
+            await hot_card.withdraw_challenge(conn, nonce)
 
     def _purge_before(self, facility_code: str, at: datetime) -> datetime | None:
         """The retention limit when this facility's old challenges are due for a purge, else None.

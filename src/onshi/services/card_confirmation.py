@@ -60,9 +60,13 @@ class Challenge:
         return self.issued_at + CHALLENGE_LIFETIME
 
 
+def new_nonce() -> str:
+    return secrets.token_urlsafe(32)
+
+
 def new_challenge(actor: Actor) -> Challenge:
     """A fresh single-use nonce for the facility, issued now (stored by the caller)."""
-    return Challenge(secrets.token_urlsafe(32), actor.id, now_jst())
+    return Challenge(new_nonce(), actor.id, now_jst())
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
 """The card confirmation's database work on PostgreSQL in one round trip each (raw asyncpg,
-prepared): issuing a challenge, and using it.
+prepared): the key with a challenge issued for its facility, and the challenge's use.
 
 `use_challenge` marks the challenge used (single use, the facility's, within its lifetime —
 the same conditional UPDATE as store.cards.consume_challenge) and, in the same statement and
@@ -16,18 +16,31 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
+from onshi.domain.actors import ActorKind
+from onshi.domain.facility import FacilityStatus
 from onshi.domain.qualification import MemberKey, Qualification
+from onshi.security.apikeys import hash_key
 from onshi.store.cards import CertificateRecord, Linkage, certificate_of, linkage_of
-from onshi.store.hot_lookup import HAS_PUBLIC_EXPENSE, PERIOD_SELECT, family_of, rows_of
+from onshi.store.hot_lookup import HAS_PUBLIC_EXPENSE, KEY, PERIOD_SELECT, KeyRow, family_of, key_row, rows_of
 
-# The purge of a facility's old challenges (store.cards.CHALLENGE_RETENTION) rides along with
-# an issue when $4 is true; the caller asks for it now and then, not on every request.
-ISSUE = """
-WITH purged AS (
-    DELETE FROM card_challenges WHERE $4::boolean AND facility_code = $2 AND issued_at < $5
+# The presented key (as store.hot_lookup.KEY) and, when it is an active facility's, the new
+# challenge stored for that facility, in one statement. The caller still applies the rate limit
+# and withdraws the challenge when it refuses (withdraw_challenge): nobody has seen it.
+KEY_AND_ISSUE = f"""
+WITH k AS ({KEY}),
+issued AS (
+    INSERT INTO card_challenges (nonce, facility_code, issued_at)
+    SELECT $2, k.auth_actor_id, $3 FROM k
+    WHERE NOT k.auth_revoked AND k.auth_actor_kind = '{ActorKind.FACILITY.value}'
+      AND k.auth_facility_status = '{FacilityStatus.ACTIVE.value}'
+    RETURNING 1
 )
-INSERT INTO card_challenges (nonce, facility_code, issued_at) VALUES ($1, $2, $3)
-"""
+SELECT k.*, EXISTS (SELECT 1 FROM issued) AS challenge_issued FROM k
+"""  # noqa: S608
+WITHDRAW = "DELETE FROM card_challenges WHERE nonce = $1"
+# A facility's challenges older than store.cards.CHALLENGE_RETENTION, deleted now and then (the
+# caller decides when) rather than on every issue; expired ones are refused by their use anyway.
+PURGE = "DELETE FROM card_challenges WHERE facility_code = $1 AND issued_at < $2"
 
 _CERTIFICATE = ", ".join(
     f"c.{column} AS c_{column}"
@@ -63,12 +76,22 @@ LEFT JOIN (qualifications q JOIN insurers i ON i.insurer_number = q.insurer_numb
 """  # noqa: S608
 
 
-async def issue_challenge(
-    conn: asyncpg.Connection, nonce: str, facility_code: str, at: datetime, purge_before: datetime | None
-) -> None:
-    """Store the challenge; with `purge_before`, delete the facility's challenges issued before it."""
-    purge = purge_before is not None
-    await conn.execute(ISSUE, nonce, facility_code, at, purge, purge_before or at)
+async def key_and_issue(
+    conn: asyncpg.Connection, secret: str, nonce: str, at: datetime
+) -> tuple[KeyRow, bool] | None:
+    """The key's row and whether the challenge was stored; None when no key has this secret."""
+    record = await conn.fetchrow(KEY_AND_ISSUE, hash_key(secret), nonce, at)
+    if record is None:
+        return None
+    return key_row(rows_of([record])[0]), bool(record["challenge_issued"])
+
+
+async def withdraw_challenge(conn: asyncpg.Connection, nonce: str) -> None:
+    await conn.execute(WITHDRAW, nonce)
+
+
+async def purge_challenges(conn: asyncpg.Connection, facility_code: str, before: datetime) -> None:
+    await conn.execute(PURGE, facility_code, before)
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,10 +87,10 @@ def rows_of(records: Sequence[asyncpg.Record]) -> list[Mapping[str, Any]]:
 async def key(conn: asyncpg.Connection, secret: str) -> KeyRow | None:
     """The presented key's credential and facility status; None when no key has this secret."""
     record = await conn.fetchrow(KEY, hash_key(secret))
-    return _key_row(rows_of([record])[0]) if record is not None else None
+    return key_row(rows_of([record])[0]) if record is not None else None
 
 
-def _key_row(record: Mapping[str, Any]) -> KeyRow:
+def key_row(record: Mapping[str, Any]) -> KeyRow:
     return KeyRow(
         record["auth_credential_id"],
         record["auth_actor_kind"],
@@ -108,7 +108,7 @@ async def key_and_family(
     if not records:
         return None
     family, flagged = family_of(records)
-    return KeyAndFamily(_key_row(records[0]), family, flagged)
+    return KeyAndFamily(key_row(records[0]), family, flagged)
 
 
 def family_of(records: Sequence[Mapping[str, Any]]) -> tuple[list[Qualification], frozenset[MemberKey]]:
