@@ -167,7 +167,10 @@ def _presigned_client(port: int, key: str, paths: list[str], flows: int, batch: 
         barrier.wait()  # ready: the parent reads the server's CPU
         await asyncio.gather(*(fetch(n) for n in range(flows)))
         barrier.wait()  # challenges fetched
+        for client in clients:  # idle while signing: the server's keep-alive would close them
+            await client.close()
         bodies.extend(signed_body(cards[i % len(cards)], challenges[i], False) for i in range(batch))
+        clients[:] = [KeepAlive(port, headers) for _ in range(flows)]
         barrier.wait()  # signed: the confirmations start
         started = time.monotonic()
         await asyncio.gather(*(confirm(n) for n in range(flows)))
@@ -177,8 +180,13 @@ def _presigned_client(port: int, key: str, paths: list[str], flows: int, batch: 
             await client.close()
         return {"latencies": latencies, "errors": errors, "seconds": elapsed}
 
+    try:
+        result = asyncio.run(main())
+    except BaseException:
+        barrier.abort()  # the parent stops waiting
+        raise
     with open(out, "w") as handle:
-        json.dump(asyncio.run(main()), handle)
+        json.dump(result, handle)
 
 
 @dataclass(frozen=True)
@@ -208,7 +216,7 @@ def server_side(server: object, port: int, key: str, cards: list[Path], processe
     pids = _load.server_processes(server)  # type: ignore[arg-type]
     marks: list[tuple[float, dict[int, float]]] = []
     for _ in range(4):  # ready, fetched, signed, confirmed
-        barrier.wait(timeout=900)
+        barrier.wait(timeout=300)
         marks.append((time.monotonic(), _load.cpu_seconds(pids)))
     for worker in workers:
         worker.join(120)
