@@ -20,6 +20,8 @@ from onshi.services.parallel_import import ImportReport, import_file
 from onshi.store import apikeys, facilities
 from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
+from onshi.store.engine import DatabaseUrl
+from onshi.store.migrate import upgrade
 
 BENCH_FACILITY = Facility(FacilityCode("1319900019"), "ベンチ診療所", FacilityType.MEDICAL_CLINIC)
 Person = tuple[str, str, str, str, str]  # insurer, symbol, number, branch, birthdate YYYYMMDD
@@ -58,6 +60,7 @@ async def population_database(persons: int) -> str:
     name = database_name(persons)
     url = bench_database_url(name)
     if database_exists(name) and _loaded(url):
+        upgrade(DatabaseUrl.parse(url))  # a kept population outlives the code: its schema to this checkout's
         return url
     url = fresh_database(name)
     await load(url, persons)
