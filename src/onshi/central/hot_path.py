@@ -31,7 +31,7 @@ from onshi.central.confirmations import (
     number_confirmation,
 )
 from onshi.central.context import Central
-from onshi.central.responses import XML_TYPES, technical_failure
+from onshi.central.responses import XML_TYPES, send_json, technical_failure
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.codes import Validity
 from onshi.domain.dates import now_jst
@@ -107,10 +107,7 @@ class HotConfirmations:
             actor, outcome = confirmed
             content = None if _asks_xml(headers) else json_answer_body(actor, parsed, confirmation, outcome)
             if content is not None:
-                # What json_response sends for it, as ASGI messages (no Response object).
-                start = {"type": "http.response.start", "status": 200, "headers": _json_headers(content)}
-                await send(start)
-                await send({"type": "http.response.body", "body": content})
+                await send_json(send, content)
                 return True
             response = answer(Request(scope), actor, parsed, confirmation, outcome)
         await response(scope, receive, send)
@@ -146,11 +143,6 @@ def _asks_xml(headers: _Headers) -> bool:
     """responses.wants_xml for this route (JSON unless XML is asked for)."""
     accept = headers.accept or ""
     return any(kind in accept for kind in XML_TYPES)
-
-
-def _json_headers(content: bytes) -> list[tuple[bytes, bytes]]:
-    # Starlette's Response(content, media_type="application/json") headers, in its order.
-    return [(b"content-length", str(len(content)).encode("latin-1")), (b"content-type", b"application/json")]
 
 
 async def _read_body(receive: Receive) -> tuple[bytes | None, Receive]:
