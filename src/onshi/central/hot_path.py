@@ -5,7 +5,10 @@ SQLAlchemy transactions (API key, qualification periods, public expense). Here t
 request is answered with one prepared statement on a raw asyncpg connection
 (onshi.store.hot_lookup: key, facility status and the card number's periods, each flagged
 when the person has public expense), the same domain rules, the same audit record through the
-group commit, and the same response (onshi.central.confirmations.answer) — byte for byte.
+group commit, and the same response — byte for byte. A JSON answer without public expense
+is built straight from the verdict (confirmations.json_answer_body, onshi.wire.verdict_json)
+and sent as the two ASGI messages, with no Starlette Request or Response on the way; XML
+answers and those with public expense take the general `confirmations.answer`.
 
 Only the plain case is taken: a JSON body that validates, keys that parse, an API key of an
 active facility within its rate. Everything else — refusals, rejected keys, mutual TLS,
