@@ -31,6 +31,8 @@ _PRESCHOOL = PreschoolClass.PRESCHOOL.value
 _CONSENTED = ConsentFlag.CONSENTED.value
 _NOT_CONSENTED = ConsentFlag.NOT_CONSENTED.value
 # prune drops None and "" (and empty containers); every optional value here is a str or None.
+# Codes go in as their StrEnum members, not `.value` (a property costing ≈ 0.5 µs each):
+# orjson writes a str subclass as its text, so the bytes are the same.
 _Doc = dict[str, Any]
 
 
@@ -53,9 +55,9 @@ def answer_json(
         header["MedicalInstitutionCode"] = h.facility_code
     if h.arbitrary_file_identifier:
         header["ArbitraryFileIdentifier"] = h.arbitrary_file_identifier
-    header["ReferenceClassification"] = h.reference_classification.value
+    header["ReferenceClassification"] = h.reference_classification
     header["SegmentOfResult"] = _NORMAL_SEGMENT
-    header["CharacterCodeIdentifier"] = h.character_code.value
+    header["CharacterCodeIdentifier"] = h.character_code
 
     body: _Doc = {}
     if search_echo is not None:
@@ -68,7 +70,7 @@ def answer_json(
         body["ProcessingResultCode"] = info.code
     if message := verdict.message_ja:
         body["ProcessingResultMessage"] = message
-    body["QualificationValidity"] = verdict.validity.value
+    body["QualificationValidity"] = verdict.validity
     if verdict.results:
         body["ResultList"] = [
             {"ResultOfQualificationConfirmation": _entry(q, on, limit_consent_at)} for q in verdict.results
@@ -80,7 +82,7 @@ def _entry(q: Qualification, on: date, limit_consent_at: datetime | None) -> _Do
     """wire.qualification.qualification_entry without its absent elements (same order)."""
     key = q.key
     e: _Doc = {
-        "InsuredCardClassification": q.card_classification.value,
+        "InsuredCardClassification": q.card_classification,
         "InsurerNumber": key.insurer_number.wire,
     }
     if key.symbol:
@@ -90,7 +92,7 @@ def _entry(q: Qualification, on: date, limit_consent_at: datetime | None) -> _Do
     if key.branch:
         e["InsuredBranchNumber"] = key.branch
     if q.personal_family:
-        e["PersonalFamilyClassification"] = q.personal_family.value
+        e["PersonalFamilyClassification"] = q.personal_family
     if q.insured_name:
         e["InsuredName"] = q.insured_name
     if q.name:
@@ -101,9 +103,9 @@ def _entry(q: Qualification, on: date, limit_consent_at: datetime | None) -> _Do
         e["NameKana"] = kana
     if other_kana := half_width_kana(q.name_of_other_kana):
         e["NameOfOtherKana"] = other_kana
-    e["Sex1"] = q.sex1.value
+    e["Sex1"] = q.sex1
     if q.sex2:
-        e["Sex2"] = q.sex2.value
+        e["Sex2"] = q.sex2
     e["Birthdate"] = format_wire_date(q.birthdate)
     if q.address:
         e["Address"] = q.address
@@ -123,7 +125,7 @@ def _entry(q: Qualification, on: date, limit_consent_at: datetime | None) -> _Do
     if q.preschool:
         e["PreschoolClassification"] = _PRESCHOOL
     if q.reason_of_loss:
-        e["ReasonOfLoss"] = q.reason_of_loss.value
+        e["ReasonOfLoss"] = q.reason_of_loss
     if q.insurer_name:
         e["InsurerName"] = q.insurer_name
     e["LimitApplicationCertificateRelatedConsFlg"] = _CONSENTED if limit_consent_at else _NOT_CONSENTED
