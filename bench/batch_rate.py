@@ -25,7 +25,7 @@ import asyncpg
 import httpx
 
 from bench._common import figure, server_description, timed
-from bench._load import serve_onshi, stop
+from bench._load import cpu_seconds, cpu_used, serve_onshi, server_processes, stop
 from bench._population import BENCH_FACILITY, Person, bench_key, population_database, sample_people
 from onshi import wire
 from onshi.domain.batch import MAX_ENTRIES
@@ -78,9 +78,42 @@ def start_workers(url: str, processes: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
 
 
+def postgres_processes(url: str) -> list[int]:
+    """The backends of the server at `url` when it is the bench's own cluster (else none):
+    their CPU is the database's share of the work."""
+    from bench import pg_cluster
+
+    pid_file = pg_cluster.DATA / "postmaster.pid"
+    if str(pg_cluster.SOCKET) not in url or not pid_file.exists():
+        return []
+    postmaster = int(pid_file.read_text().split()[0])
+    children = Path(f"/proc/{postmaster}/task/{postmaster}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
 def stop_workers(process: subprocess.Popen[bytes]) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=60)
+
+
+async def clear_previous_runs(url: str) -> None:
+    """Forget the bench facility's earlier batches and terminal requests: the upload files are
+    the same bytes every run (fixed sample), so a second run would get the first run's
+    batches back as duplicates (and the stored results of its request ids) and answer nothing."""
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(dsn)
+    try:
+        code = BENCH_FACILITY.code.digits
+        async with conn.transaction():
+            await conn.execute(
+                "DELETE FROM batch_chunks WHERE batch_id IN (SELECT id FROM batches WHERE facility_code = $1)",
+                code,
+            )
+            await conn.execute("DELETE FROM batches WHERE facility_code = $1", code)
+            await conn.execute("DELETE FROM terminal_request_claims WHERE facility_code = $1", code)
+            await conn.execute("DELETE FROM terminal_requests WHERE facility_code = $1", code)
+    finally:
+        await conn.close()
 
 
 async def raw_floor(url: str, people: list[Person]) -> float:
@@ -118,8 +151,12 @@ def main() -> None:
     files = [upload_file(chosen[n * MAX_ENTRIES : (n + 1) * MAX_ENTRIES], n) for n in range(args.files)]
     total = sum(min(MAX_ENTRIES, len(chosen) - n * MAX_ENTRIES) for n in range(args.files))
     floor = asyncio.run(raw_floor(url, chosen[:total]))
+    asyncio.run(clear_previous_runs(url))
     central = serve_onshi(url, 1, args.port)
+    central_before = cpu_seconds(server_processes(central))
+    database_before = cpu_seconds(postgres_processes(url))
     workers = None
+    cpu: dict[str, float] = {}
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{args.port}", headers={"Authorization": f"Bearer {key}"},
                           timeout=120) as client:  # fmt: skip
@@ -142,6 +179,11 @@ def main() -> None:
                 for n, number in enumerate(numbers)
             ]
             finished = time.perf_counter() - started
+            # CPU seconds each part used (a shared machine stretches wall time, not these).
+            cpu["workers"] = sum(cpu_seconds(server_processes(workers)).values())
+            cpu["central"] = cpu_used(central_before, cpu_seconds(server_processes(central)))
+            backends = cpu_seconds(postgres_processes(url))  # the workers' connected after the start
+            cpu["PostgreSQL backends"] = sum(t - database_before.get(pid, 0.0) for pid, t in backends.items())
     finally:
         if workers is not None:
             stop_workers(workers)
@@ -153,6 +195,8 @@ def main() -> None:
     figure("raw set-based lookup of the same keys (floor)", total / floor, "entries/s", f"{floor:.2f} s")
     figure(f"uploaded → all answered, {args.workers} worker process(es)", answered, "s")
     figure(f"uploaded → all {args.files} results downloaded", finished, "s")
+    for part, seconds in cpu.items():
+        figure(f"CPU of {part} per entry", seconds / total * 1e6, "µs", f"{seconds:.1f} s in all")
     figure(f"batch inquiry end to end, {args.workers} worker(s)", total / finished, "entries/s",
            f"ratio to floor {total / finished / (total / floor):.0%}")  # fmt: skip
 

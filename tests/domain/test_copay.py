@@ -8,10 +8,12 @@ from datetime import date
 import pytest
 
 from onshi.domain.codes import LimitCategory, Sex
-from onshi.domain.copay import MonthToDate, Visit, copay, high_cost_limit, ratio_share
+from onshi.domain.copay import MonthToDate, Visit, copay, high_cost_limit, qualification_visit, ratio_share
 from onshi.domain.facility import FacilityType
 from onshi.domain.public_expense import CareSetting, CopayTerms, Entitlement, Identity, Payer, PayerNumber
 from onshi.domain.public_expense import RecipientNumber as Number
+from onshi.domain.qualification import LimitCertificate
+from tests.factories import qualification
 
 DAY = date(2025, 5, 12)
 PERSON = Identity("山田　花子", "ヤマダ ハナコ", date(2015, 6, 1), Sex.FEMALE)
@@ -116,3 +118,16 @@ def test_what_was_not_applied_is_reported() -> None:
     assert result.patient_pays_yen == 6_000
     with pytest.raises(ValueError, match="negative"):
         copay(Visit(DAY, -1, OUT, 30), [])
+
+
+def test_a_qualification_s_limit_category_counts_only_with_consent_and_while_valid() -> None:
+    limit = LimitCertificate(
+        category=LimitCategory.A04, valid_from=date(2025, 4, 1), valid_to=date(2026, 3, 31)
+    )
+    person = qualification(birthdate=date(1980, 4, 1), limit=limit)
+    consented = qualification_visit(person, DAY, 300_000, IN, limit_consented=True)
+    assert (consented.insurance_percent, consented.limit_category) == (30, LimitCategory.A04)
+    assert copay(consented, []).patient_pays_yen == 57_600
+    assert qualification_visit(person, DAY, 300_000, IN).limit_category is None
+    later = qualification_visit(person, date(2026, 4, 1), 300_000, IN, limit_consented=True)
+    assert later.limit_category is None and copay(later, []).patient_pays_yen == 90_000

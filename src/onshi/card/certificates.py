@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -27,6 +28,10 @@ FORM_FACTOR_OID = x509.ObjectIdentifier("2.25.1730613397489586817841454398102561
 # Issued "yesterday" so that a clock a little behind the issuer's still accepts a fresh card.
 BACKDATE = timedelta(days=1)
 _UTF8_STRING = 0x0C
+# Certificates whose chain and form were checked, by PEM and anchor (≈ 5 KB each). The checks
+# are deterministic for a given anchor; the clock (not-before here, expiry by the caller) and
+# the database (revocation) are consulted on every use.
+CHECKED_CACHE_SIZE = 4096
 
 
 def _der_utf8(text: str) -> bytes:
@@ -117,6 +122,15 @@ def inspect(pem: str, anchor: x509.Certificate, at: datetime) -> PresentedCertif
     """Check the certificate against the J-LIS CA; raises CertificateRefused(UNTRUSTED).
 
     Expiry is *not* refused here: the caller reports it with its own, distinct code."""
+    presented = _checked(pem, anchor)
+    if at < presented.certificate.not_valid_before_utc:
+        raise CertificateRefused(CardProblem.UNTRUSTED, "not valid yet")
+    return presented
+
+
+@lru_cache(maxsize=CHECKED_CACHE_SIZE)
+def _checked(pem: str, anchor: x509.Certificate) -> PresentedCertificate:
+    """Parse, chain and form checks (≈ 0.5 ms); refusals are raised, hence never cached."""
     try:
         certificate = x509.load_pem_x509_certificate(pem.encode())
     except ValueError:
@@ -125,8 +139,6 @@ def inspect(pem: str, anchor: x509.Certificate, at: datetime) -> PresentedCertif
         certificate.verify_directly_issued_by(anchor)
     except (ValueError, TypeError, InvalidSignature):
         raise CertificateRefused(CardProblem.UNTRUSTED, "not issued by the J-LIS CA") from None
-    if at < certificate.not_valid_before_utc:
-        raise CertificateRefused(CardProblem.UNTRUSTED, "not valid yet")
     return PresentedCertificate(
         certificate,
         serial_hex(certificate),

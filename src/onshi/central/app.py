@@ -19,6 +19,7 @@ from onshi.central import batches, card, clinical, confirmations, emergency, ins
 from onshi.central import stats as stats_api
 from onshi.central.auth import AuthRefused, refusal_response
 from onshi.central.context import Central
+from onshi.central.hot_card import HotCard
 from onshi.central.hot_path import HotConfirmations
 from onshi.central.responses import json_response, send_json, technical_failure
 from onshi.config import Settings
@@ -32,12 +33,13 @@ _HEALTH_JSON = orjson.dumps(HEALTH)
 
 
 class CentralApp(FastAPI):
-    """FastAPI with the hot confirmation path in front of its whole middleware stack:
-    POST /api/v1/confirmations on PostgreSQL is answered without FastAPI's and SQLAlchemy's
-    per-request cost (onshi.central.hot_path); every other request, and every unusual
-    confirmation, goes through FastAPI as usual. `GET /healthz` (liveness, polled by load
-    balancers) is answered here too, with the route's very bytes: it is also the bench's bare
-    ceiling of this server stack (uvicorn and this outermost layer, a trivial JSON answer)."""
+    """FastAPI with the hot paths in front of its whole middleware stack: POST
+    /api/v1/confirmations and the card reader's two calls on PostgreSQL are answered without
+    FastAPI's and SQLAlchemy's per-request cost (onshi.central.hot_path, onshi.central.hot_card);
+    every other request, and every unusual one, goes through FastAPI as usual. `GET /healthz`
+    (liveness, polled by load balancers) is answered here too, with the route's very bytes:
+    it is also the bench's bare ceiling of this server stack (uvicorn and this outermost
+    layer, a trivial JSON answer)."""
 
     hot: HotConfirmations | None = None
 
@@ -69,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.central = central
     if central.raw is not None and central.settings.hot_path:
-        app.hot = HotConfirmations(partial(FastAPI.__call__, app), central)
+        app.hot = HotConfirmations(HotCard(partial(FastAPI.__call__, app), central), central)
     app.include_router(confirmations.router)
     app.include_router(batches.router)
     app.include_router(insurer.router)

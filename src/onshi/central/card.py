@@ -28,11 +28,19 @@ from onshi.card.protocol import REGISTERED_HEADER
 from onshi.central.auth import authenticate
 from onshi.central.context import Central
 from onshi.central.responses import json_response, wire_response
-from onshi.domain.actors import ActorKind
+from onshi.domain.actors import Actor, ActorKind
 from onshi.domain.card import CardProblem
 from onshi.domain.consent import ConsentChoices, ConsentContext, ConsentItem
 from onshi.domain.dates import format_wire_datetime, now_jst
-from onshi.services.card_confirmation import CardConfirmation, CardRefused, confirm_by_card, issue_challenge
+from onshi.services.card_confirmation import (
+    CardConfirmation,
+    CardReads,
+    CardReadsFailed,
+    CardRefused,
+    Challenge,
+    confirm_by_card,
+    issue_challenge,
+)
 from onshi.services.face_result import card_result_document, unverifiable_document
 from onshi.wire.result_codes import CARD_ERRORS
 
@@ -41,6 +49,9 @@ router = APIRouter(prefix="/api/v1/card", tags=["card"])
 FACILITY = frozenset({ActorKind.FACILITY})
 ACTION = "card.confirm"
 KIND = wire.MessageKind.SINGLE_INQUIRY_RESULT
+# Technical failures answered "could not verify" (never a verdict). Others (an audit commit
+# that failed) reach the app's handlers: onshi.central.responses.technical_failure.
+UNVERIFIABLE = (DBAPIError, OSError, TimeoutError, CertificateAuthorityUnreadable, CardReadsFailed)
 
 
 class ConsentBody(BaseModel):
@@ -82,7 +93,11 @@ class CardConfirmationBody(BaseModel):
 async def challenge(request: Request) -> Response:
     central: Central = request.app.state.central
     actor = await authenticate(central, request, FACILITY, ACTION)
-    issued = await issue_challenge(central.db, actor)
+    return challenge_response(await issue_challenge(central.db, actor))
+
+
+def challenge_response(issued: Challenge) -> Response:
+    """The answer to a challenge request (shared with onshi.central.hot_card)."""
     return json_response(
         {
             "challenge": issued.nonce,
@@ -111,7 +126,11 @@ def _signature(text: str) -> bytes:
 async def confirm(body: CardConfirmationBody, request: Request) -> Response:
     central: Central = request.app.state.central
     actor = await authenticate(central, request, FACILITY, ACTION)
-    confirmation = CardConfirmation(
+    return await answer(central, request, actor, confirmation_of(body))
+
+
+def confirmation_of(body: CardConfirmationBody) -> CardConfirmation:
+    return CardConfirmation(
         certificate_pem=body.certificate,
         challenge=body.challenge,
         signature=_signature(body.signature),
@@ -119,10 +138,21 @@ async def confirm(body: CardConfirmationBody, request: Request) -> Response:
         surface=body.surface.model_dump() if body.surface else None,
         context=ConsentContext(body.context),
     )
+
+
+async def answer(
+    central: Central,
+    request: Request,
+    actor: Actor,
+    confirmation: CardConfirmation,
+    reads: CardReads | None = None,
+) -> Response:
+    """Confirm an authenticated facility's card use and answer it — the route's and the hot
+    path's (onshi.central.hot_card, with its raw `reads`) one way to do both."""
     try:
         anchor = trust_anchor(central.settings.jlis_dir)
-        outcome = await confirm_by_card(central.db, central.audit, anchor, actor, confirmation)
-    except (DBAPIError, OSError, TimeoutError, CertificateAuthorityUnreadable) as error:
+        outcome = await confirm_by_card(central.db, central.audit, anchor, actor, confirmation, reads)
+    except UNVERIFIABLE as error:
         log.warning("card could not be verified: %s", type(error).__name__)
         return _unverifiable(request, actor.id)
     status = outcome.code.http_status if isinstance(outcome, CardRefused) else 200

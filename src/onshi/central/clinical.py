@@ -31,7 +31,7 @@ from starlette.responses import Response
 from onshi import wire
 from onshi.central.auth import authenticate
 from onshi.central.context import Central
-from onshi.central.csv_upload import own_rows_only, receive_feed
+from onshi.central.csv_upload import CSV_BODY, own_rows_only, receive_feed
 from onshi.central.responses import RowId, json_response, problem, wire_response
 from onshi.domain.actors import ActorKind
 from onshi.domain.clinical import ClinicalRecord, RecordKind
@@ -146,9 +146,7 @@ async def reinquire(body: PatientNumbers, request: Request) -> Response:
 @router.post(
     "/api/v1/insurer/clinical/{feed}",
     summary="薬剤・診療（手術）・特定健診情報の登録（CSV）",
-    openapi_extra={
-        "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}
-    },
+    openapi_extra=CSV_BODY,
 )
 async def upload(feed: str, request: Request) -> Response:
     central: Central = request.app.state.central

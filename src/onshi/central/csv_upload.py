@@ -13,6 +13,10 @@ from onshi.domain.actors import Actor, ActorKind
 from onshi.services.insurer_import import ImportReport
 
 MAX_FEED_BYTES = 256 * 1024**2
+# The OpenAPI of a route whose body is a CSV file (FastAPI cannot infer it from the signature).
+CSV_BODY: dict[str, object] = {
+    "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}
+}
 Importer = Callable[[str, list[str], str], Awaitable[ImportReport]]  # feed, lines, source
 
 

@@ -36,9 +36,8 @@ from onshi.central.confirmations import (
 from onshi.central.context import Central
 from onshi.central.responses import XML_TYPES, send_json, technical_failure
 from onshi.domain.actors import Actor, ActorKind, Channel
-from onshi.domain.codes import Validity
 from onshi.domain.dates import now_jst
-from onshi.domain.eligibility import Verdict, decide, successor_lookup, with_successors
+from onshi.domain.eligibility import decide, successor_lookup, with_successors
 from onshi.domain.facility import FacilityStatus
 from onshi.domain.public_expense import Findings
 from onshi.domain.qualification import MemberKey
@@ -76,7 +75,7 @@ class HotConfirmations:
         if secret is None or not json_body or _presents_certificate(scope):
             await self.app(scope, receive, send)
             return
-        body, replay = await _read_body(receive)
+        body, replay = await read_body(receive)
         handled = body is not None and await self._answer(raw, scope, headers, secret, body, receive, send)
         if not handled:
             await self.app(scope, replay, send)
@@ -148,7 +147,7 @@ def _asks_xml(headers: _Headers) -> bool:
     return any(kind in accept for kind in XML_TYPES)
 
 
-async def _read_body(receive: Receive) -> tuple[bytes | None, Receive]:
+async def read_body(receive: Receive) -> tuple[bytes | None, Receive]:
     """The whole request body (None when it is too large for the hot path) and a `receive`
     that hands the messages read so far to the next application before reading on."""
     messages: list[Message] = []
@@ -196,7 +195,7 @@ async def confirm(
         async with raw.connection() as conn:
             verdict = with_successors(verdict, await hot_lookup.successors(conn, lookup))
     public_expense: dict[MemberKey, Findings] = {}
-    if _needs_public_expense(verdict, found):
+    if hot_lookup.needs_public_expense(verdict, found.family, found.with_public_expense):
         public_expense = await findings_of(central.db, verdict, query.on, actor.id)
     await central.audit.record(verdict_event(actor, query, verdict, processed_at, ACTION))
     consent_at = processed_at if request.limit_consent else None
@@ -212,12 +211,3 @@ def _active_facility(key: hot_lookup.KeyRow) -> Actor | None:
     ):
         return None
     return Actor(ActorKind(key.actor_kind), key.actor_id, Channel.API, key.credential_id)
-
-
-def _needs_public_expense(verdict: Verdict, found: hot_lookup.KeyAndFamily) -> bool:
-    """Whether findings_of could find anything: a valid verdict with a person the lookup
-    flagged, or one it did not see (never skipped on a guess)."""
-    if verdict.validity is not Validity.VALID or not verdict.results:
-        return False
-    seen = {q.key for q in found.family}
-    return any(q.key in found.with_public_expense or q.key not in seen for q in verdict.results)

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from onshi.central.auth import authenticate
 from onshi.central.context import Central
+from onshi.central.csv_upload import CSV_BODY
 from onshi.central.responses import RowId, json_response, problem
 from onshi.domain.actors import ActorKind
 from onshi.feeds.insurer_csv import FeedFormatError
@@ -28,9 +29,7 @@ MAX_FEED_BYTES = 4 * 1024**3
 @router.post(
     "/feeds",
     summary="資格情報の登録（CSV）",
-    openapi_extra={
-        "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}
-    },
+    openapi_extra=CSV_BODY,
 )
 async def upload_feed(request: Request) -> Response:
     """Body: the CSV file (text/csv, UTF-8). An insurer's key may only load its own insurer's

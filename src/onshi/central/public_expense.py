@@ -19,7 +19,7 @@ from starlette.responses import Response
 from onshi import wire
 from onshi.central.auth import authenticate
 from onshi.central.context import Central
-from onshi.central.csv_upload import own_rows_only, receive_feed
+from onshi.central.csv_upload import CSV_BODY, own_rows_only, receive_feed
 from onshi.central.responses import wire_response
 from onshi.domain.actors import ActorKind
 from onshi.feeds.public_expense_csv import FEEDS, FeedFormatError
@@ -44,9 +44,7 @@ FEEDERS = frozenset({ActorKind.PAYER, ActorKind.OPERATOR})
 @router.post(
     "/feeds/{feed}",
     summary="公費負担者・受給者・医療券の登録（CSV）",
-    openapi_extra={
-        "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}
-    },
+    openapi_extra=CSV_BODY,
 )
 async def upload(feed: str, request: Request) -> Response:
     central: Central = request.app.state.central

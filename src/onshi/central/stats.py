@@ -27,7 +27,7 @@ from starlette.responses import Response
 
 from onshi.central.auth import authenticate
 from onshi.central.context import Central
-from onshi.central.csv_upload import receive_feed
+from onshi.central.csv_upload import CSV_BODY, receive_feed
 from onshi.central.responses import json_response, problem
 from onshi.domain.actors import ActorKind
 from onshi.domain.dates import parse_flexible_date, today_jst
@@ -162,9 +162,7 @@ async def facility_utilisation(
 @router.post(
     f"{PREFIX}/feeds/{{feed}}",
     summary="施設データ・レセプト件数の登録（CSV）",
-    openapi_extra={
-        "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}
-    },
+    openapi_extra=CSV_BODY,
 )
 async def upload(feed: str, request: Request) -> Response:
     central: Central = request.app.state.central

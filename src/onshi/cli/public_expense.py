@@ -8,6 +8,7 @@ import typer
 
 from onshi.cli._common import console, parse_or_fail, run
 from onshi.cli._feeds import import_file
+from onshi.cli.copay import copay_command
 from onshi.domain.actors import ActorKind
 from onshi.domain.public_expense import PayerNumber
 from onshi.feeds.public_expense_csv import FEEDS, FeedFormatError
@@ -46,3 +47,6 @@ def key_command(
         return key.secret
 
     console.print(run(work), highlight=False)
+
+
+app.command("copay")(copay_command)

@@ -20,6 +20,7 @@ from datetime import date
 from onshi.domain.codes import LimitCategory
 from onshi.domain.facility import FacilityType
 from onshi.domain.public_expense import CareSetting, Entitlement, in_priority_order
+from onshi.domain.qualification import Qualification
 
 EntitlementKey = tuple[str, str]  # (公費負担者番号, 受給者番号)
 
@@ -147,3 +148,20 @@ def copay(visit: Visit, entitlements: Sequence[Entitlement], month: MonthToDate 
         applied.append(PublicExpenseShare(entitlement, left - after, after))
         left = after
     return Copay(visit.amount_yen, share, limited, tuple(applied), left, tuple(skipped))
+
+
+def qualification_visit(
+    person: Qualification,
+    day: date,
+    amount_yen: int,
+    setting: CareSetting,
+    facility_type: FacilityType | None = None,
+    limit_consented: bool = False,
+) -> Visit:
+    """A visit of an insured person: the ratio they pay on the day, and their limit category
+    only when they consented to its provision (限度額情報の提供同意) and the certificate is valid."""
+    limit = person.limit
+    category = None
+    if limit_consented and limit is not None and limit.category is not None and limit.is_valid_on(day):
+        category = limit.category
+    return Visit(day, amount_yen, setting, person.copay_percent_on(day), category, facility_type)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from onshi.central.auth import presented_key
-from onshi.central.csv_upload import receive_feed
+from onshi.central.csv_upload import CSV_BODY, receive_feed
 from onshi.central.responses import json_response, problem
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.dates import format_wire_datetime, now_jst, parse_flexible_date
@@ -278,9 +278,7 @@ async def submit_subsidy(code: Code, body: Fields, request: Request) -> Response
 @router.post(
     "/bulk/{feed}",
     summary="一括申請（CSV: accounts / applications / operation_start）",
-    openapi_extra={
-        "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}
-    },
+    openapi_extra=CSV_BODY,
 )
 @answered
 async def bulk(feed: Annotated[str, Path(max_length=32)], request: Request) -> Response:

@@ -128,6 +128,8 @@ def _card_number(query: NumberQuery) -> qualifications.CardNumber:
 
 
 def _references(verdict: Verdict, references: dict[MemberKey, str]) -> list[str]:
+    if not references:  # most facilities register none: skip hashing every result's key
+        return []
     return [references[q.key] for q in verdict.results if q.key in references]
 
 

@@ -30,8 +30,10 @@ from onshi.domain.dates import now_jst
 from onshi.services.batch_answers import ANSWERERS, Answered, technical_failure
 from onshi.store import batches as store
 from onshi.store.audit import insert_events
-from onshi.store.batches import Batch, ClaimedChunk, Entry, NewBatch
+from onshi.store.batches import Batch, ClaimedChunk, Entry, NewBatch, RenderedUnits
 from onshi.store.database import Database
+from onshi.wire.bulk import unit_fragments
+from onshi.wire.messages import MessageKind
 
 log = logging.getLogger(__name__)
 SUBMIT_ACTION = "batch.submit"
@@ -81,6 +83,12 @@ async def results(db: Database, batch: Batch) -> list[Entry]:
         return await store.results(conn, batch.id)
 
 
+async def rendered_results(db: Database, batch: Batch) -> list[RenderedUnits] | None:
+    """A done batch's units as result-file text, chunk by chunk (None when some chunk lacks it)."""
+    async with db.read() as conn:
+        return await store.rendered_results(conn, batch.id)
+
+
 async def work_one(db: Database) -> bool:
     """Answer the oldest pending chunk; False when there was none.
 
@@ -120,4 +128,22 @@ class _Abandoned(Exception):
 
 async def _complete(conn: AsyncConnection, chunk: ClaimedChunk, answered: Answered, at: datetime) -> None:
     await insert_events(conn, answered.events)
-    await store.complete(conn, chunk, answered.units, answered.normal, at, answered.state)
+    rendered = _rendered(chunk, answered.units)
+    await store.complete(conn, chunk, answered.units, answered.normal, at, answered.state, rendered)
+
+
+# The kinds whose result files are joined from units rendered here, in the workers (their
+# units map one to one onto the file's; criteria and registration files are built whole).
+RENDERED_KINDS = {BatchKind.INQUIRY: MessageKind.BULK_INQUIRY_RESULT}
+
+
+def _rendered(chunk: ClaimedChunk, units: list[Entry]) -> RenderedUnits | None:
+    kind = RENDERED_KINDS.get(chunk.batch.kind)
+    if kind is None:
+        return None
+    try:
+        fragments = unit_fragments(units, kind)
+    except Exception:  # the download builds the file from the units and fails there, as before
+        log.exception("batch %s chunk %s: units not rendered", chunk.batch.reception_number, chunk.id)
+        return None
+    return RenderedUnits(fragments.xml, fragments.normal, fragments.errors)

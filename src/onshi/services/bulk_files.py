@@ -27,9 +27,15 @@ from onshi.services import batches
 from onshi.services.batch_answers import ECHO_NAMES
 from onshi.services.file_answers import Answer, Handler, file_error, result_header, wire_error
 from onshi.store.audit import AuditLog
-from onshi.store.batches import Batch, Entry
+from onshi.store.batches import Batch, Entry, RenderedUnits
 from onshi.store.database import Database
-from onshi.wire.bulk import bulk_result_document, in_progress_document, receipt_document
+from onshi.wire.bulk import (
+    bulk_result_document,
+    bulk_result_header,
+    in_progress_document,
+    joined_result_xml,
+    receipt_document,
+)
 from onshi.wire.result_codes import FACILITY_MISMATCH, RECEPTION_NUMBER_UNKNOWN
 
 K = wire.MessageKind
@@ -143,16 +149,37 @@ async def download(family: BulkFamily, db: Database, audit: AuditLog, actor: Act
         return await file_error(
             audit, actor, family.download, refusal, None, identifier, parsed.encoding, DOWNLOAD_ACTION
         )
-    units = await viewed_results(db, audit, actor, batch)
+    await _viewed(audit, actor, batch)
+    if batch.status is BatchStatus.DONE and family.kind in batches.RENDERED_KINDS:
+        parts = await batches.rendered_results(db, batch)
+        if parts is not None:
+            return _joined(family, actor, batch, parts, parsed.encoding)
+    units = await batches.results(db, batch) if batch.status is BatchStatus.DONE else None
     document = result_document(family, actor, batch, units, parsed.encoding)
     return Answer(document, family.result, parsed.encoding, 200)
 
 
 async def viewed_results(db: Database, audit: AuditLog, actor: Actor, batch: Batch) -> list[Entry] | None:
     """A batch's units once it is done (None while 処理中); every look is audited."""
+    await _viewed(audit, actor, batch)
+    return await batches.results(db, batch) if batch.status is BatchStatus.DONE else None
+
+
+async def _viewed(audit: AuditLog, actor: Actor, batch: Batch) -> None:
     detail = {"reception_number": batch.reception_number}
     await audit.record(AuditEvent(actor, DOWNLOAD_ACTION, batch.status.value, detail=detail))
-    return await batches.results(db, batch) if batch.status is BatchStatus.DONE else None
+
+
+def _joined(
+    family: BulkFamily, actor: Actor, batch: Batch, parts: list[RenderedUnits], encoding: str
+) -> Answer:
+    """The …02res of a done batch from the units its workers rendered: the same bytes as
+    `result_document`'s file, without building 10,000 units' tree on download."""
+    h = result_header(actor, batch.arbitrary_file_identifier, encoding, batch.confirmation_date)
+    counts = (batch.total, sum(p.normal for p in parts), sum(p.errors for p in parts))
+    header = bulk_result_header(family.result, h, batch.reception_number, counts)
+    xml = joined_result_xml(family.result, header, [p.xml for p in parts], encoding, family.unit_name)
+    return Answer({"MessageHeader": header}, family.result, encoding, 200, xml)
 
 
 def result_document(

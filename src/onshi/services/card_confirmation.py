@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from cryptography import x509
 
@@ -33,14 +34,14 @@ from onshi.domain.eligibility import NumberQuery, Reason, Verdict, decide, succe
 from onshi.domain.errors import InvalidValue
 from onshi.domain.facility import FacilityCode
 from onshi.domain.public_expense import Findings
-from onshi.domain.qualification import MemberKey
+from onshi.domain.qualification import MemberKey, Qualification
 from onshi.services.card_linkage import CardRefusal, resolve_person
 from onshi.services.consents import record_grant
 from onshi.services.public_expense import MedicalAid, findings_of
 from onshi.services.public_expense_cards import AidCard, aid_of_card
 from onshi.store import cards, facilities, qualifications, reference_numbers
 from onshi.store.audit import AuditLog
-from onshi.store.cards import CertificateRecord
+from onshi.store.cards import CertificateRecord, Linkage
 from onshi.store.database import Database
 from onshi.wire.result_codes import CARD_ERRORS, ResultCode
 
@@ -52,7 +53,20 @@ CHALLENGE_LIFETIME = timedelta(minutes=5)
 class Challenge:
     nonce: str
     facility_code: str
-    expires_at: datetime
+    issued_at: datetime
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.issued_at + CHALLENGE_LIFETIME
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def new_challenge(actor: Actor) -> Challenge:
+    """A fresh single-use nonce for the facility, issued now (stored by the caller)."""
+    return Challenge(new_nonce(), actor.id, now_jst())
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +114,73 @@ class CardRefused:
 CardOutcome = CardConfirmed | CardRefused
 
 
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """What central holds about a presented certificate, read when its challenge is used."""
+
+    record: CertificateRecord | None
+    accepts_smartphone: bool  # the facility's
+    link: Linkage | None
+
+
+class CardReadsFailed(Exception):
+    """The database failed under a CardReads other than SQLAlchemy's (whose DBAPIError says it)."""
+
+
+class CardReads(Protocol):
+    """The challenge use and the reads of one card confirmation. `SqlCardReads` (any database)
+    by default; on PostgreSQL the hot path (onshi.central.hot_card) does them in one raw
+    statement. Nothing here may be cached across requests: a revocation applies at once."""
+
+    async def consume_and_read(
+        self, nonce: str, facility_code: str, serial: str, at: datetime
+    ) -> CardState | None:
+        """None when the challenge is unknown, another facility's, used or too old."""
+
+    async def decide_for_person(
+        self, actor: Actor, person: MemberKey, on: date
+    ) -> tuple[Verdict, str | None]:
+        """As `decide_for_person`: the verdict and the facility's reference number."""
+
+    async def public_expense(
+        self, verdict: Verdict, on: date, facility_code: str
+    ) -> dict[MemberKey, Findings]:
+        """As services.public_expense.findings_of."""
+
+
+@dataclass(frozen=True, slots=True)
+class SqlCardReads:
+    db: Database
+
+    async def consume_and_read(
+        self, nonce: str, facility_code: str, serial: str, at: datetime
+    ) -> CardState | None:
+        async with self.db.write() as conn:
+            if not await cards.consume_challenge(conn, nonce, facility_code, at, CHALLENGE_LIFETIME):
+                return None
+        async with self.db.read() as conn:
+            record = await cards.certificate(conn, serial)
+            facility = await facilities.get(conn, FacilityCode(facility_code))
+            link = await cards.linkage(conn, serial)
+        return CardState(record, bool(facility and facility.accepts_smartphone), link)
+
+    async def decide_for_person(
+        self, actor: Actor, person: MemberKey, on: date
+    ) -> tuple[Verdict, str | None]:
+        return await decide_for_person(self.db, actor, person, on)
+
+    async def public_expense(
+        self, verdict: Verdict, on: date, facility_code: str
+    ) -> dict[MemberKey, Findings]:
+        return await findings_of(self.db, verdict, on, facility_code)
+
+
 async def issue_challenge(db: Database, actor: Actor) -> Challenge:
     """A single-use nonce for the facility's next card use."""
-    nonce = secrets.token_urlsafe(32)
-    at = now_jst()
+    challenge = new_challenge(actor)
     async with db.write() as conn:
-        await cards.issue_challenge(conn, nonce, actor.id, at)
-    return Challenge(nonce, actor.id, at + CHALLENGE_LIFETIME)
+        await cards.issue_challenge(conn, challenge.nonce, actor.id, challenge.issued_at)
+    return challenge
 
 
 @dataclass(slots=True)
@@ -127,14 +201,21 @@ class _Trace:
 
 
 async def confirm_by_card(
-    db: Database, audit: AuditLog, anchor: x509.Certificate, actor: Actor, request: CardConfirmation
+    db: Database,
+    audit: AuditLog,
+    anchor: x509.Certificate,
+    actor: Actor,
+    request: CardConfirmation,
+    reads: CardReads | None = None,
 ) -> CardOutcome:
     """Check the card use and decide the qualification. Database and other technical errors
     propagate: the caller answers "could not verify", never a verdict."""
     processed_at = now_jst()
     trace = _Trace()
     try:
-        outcome = await _confirm(db, audit, anchor, actor, request, processed_at, trace)
+        outcome = await _confirm(
+            db, audit, anchor, actor, request, processed_at, trace, reads or SqlCardReads(db)
+        )
     except CardRefusal as refusal:
         trace.subject = refusal.subject or trace.subject
         await _audit(audit, actor, f"refused:{refusal.problem.value}", trace, request, processed_at)
@@ -159,30 +240,27 @@ async def _confirm(
     request: CardConfirmation,
     at: datetime,
     trace: _Trace,
+    reads: CardReads,
 ) -> CardConfirmed:
     presented = _verified(anchor, actor, request, at)
     trace.serial, trace.form_factor = presented.serial, presented.form_factor
     if is_expired(presented.not_after, at):
         raise CardRefusal(CardProblem.EXPIRED, f"有効期限：{expiry_day(presented.not_after)}")
-    async with db.write() as conn:
-        if not await cards.consume_challenge(conn, request.challenge, actor.id, at, CHALLENGE_LIFETIME):
-            raise CardRefusal(CardProblem.CHALLENGE)
-    async with db.read() as conn:
-        record = await cards.certificate(conn, presented.serial)
-        facility = await facilities.get(conn, FacilityCode(actor.id))
-        link = await cards.linkage(conn, presented.serial)
-    record = usable_record(record, presented)
-    if record.form_factor is FormFactor.SMARTPHONE and not (facility and facility.accepts_smartphone):
+    state = await reads.consume_and_read(request.challenge, actor.id, presented.serial, at)
+    if state is None:
+        raise CardRefusal(CardProblem.CHALLENGE)
+    record, link = usable_record(state.record, presented), state.link
+    if record.form_factor is FormFactor.SMARTPHONE and not state.accepts_smartphone:
         raise CardRefusal(CardProblem.SMARTPHONE_NOT_ACCEPTED)
     aid = await aid_of_card(db, audit, actor, record, request.surface, at) if link is None else None
     if aid is not None:
         return _medical_aid_confirmed(aid, presented, request, at)
     resolved = await resolve_person(db, audit, actor, record, link, request.surface, at)
     trace.subject = resolved.person
-    verdict, reference = await decide_for_person(db, actor, resolved.person, at.date())
+    verdict, reference = await reads.decide_for_person(actor, resolved.person, at.date())
     check_consent(request.consent, verdict, at.date())
     grant_id = await _record_consent(db, actor, request, verdict, at)
-    public_expense = await findings_of(db, verdict, at.date(), actor.id)
+    public_expense = await reads.public_expense(verdict, at.date(), actor.id)
     return CardConfirmed(
         verdict=verdict,
         on=at.date(),
@@ -253,17 +331,29 @@ async def decide_for_person(
     """The verdict for the linked person, as for a confirmation by their card numbers."""
     async with db.read() as conn:
         family = await qualifications.family(conn, person.insurer_number, person.symbol, person.number)
-        periods = [q for q in family if q.key == person]
-        if not periods:
-            return Verdict(Validity.NOT_FOUND, Reason.NO_SUCH_NUMBERS, on=on), None
-        query = NumberQuery(
-            person.insurer_number, person.symbol, person.number, person.branch, periods[0].birthdate, on
-        )
-        verdict = decide(query, periods)
+        verdict = verdict_of(person, family, on)
+        if verdict is None:
+            return no_periods(on), None
         if lookup := successor_lookup(verdict):
             verdict = with_successors(verdict, await qualifications.successors(conn, lookup))
         reference = await reference_numbers.lookup(conn, actor.id, person)
     return verdict, reference
+
+
+def no_periods(on: date) -> Verdict:
+    return Verdict(Validity.NOT_FOUND, Reason.NO_SUCH_NUMBERS, on=on)
+
+
+def verdict_of(person: MemberKey, family: list[Qualification], on: date) -> Verdict | None:
+    """The domain's verdict on the person's own periods out of their card number's `family`,
+    before any successor lookup; None when they have none (NOT_FOUND, without a reference)."""
+    periods = [q for q in family if q.key == person]
+    if not periods:
+        return None
+    query = NumberQuery(
+        person.insurer_number, person.symbol, person.number, person.branch, periods[0].birthdate, on
+    )
+    return decide(query, periods)
 
 
 async def _record_consent(

@@ -23,15 +23,18 @@ from onshi.wire.result_codes import FILE_ERRORS, ResultCode
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """A result document, the message kind it is, its encoding and the HTTP status that fits."""
+    """A result document, the message kind it is, its encoding and the HTTP status that fits.
+    `xml`, when given, is the file already written (a bulk result joined from its rendered
+    units), and `document` then holds only its MessageHeader."""
 
     document: dict[str, Any]
     kind: wire.MessageKind
     encoding: str
     http_status: int
+    xml: bytes | None = None
 
     def to_xml(self) -> bytes:
-        return wire.to_xml(self.document, self.kind, self.encoding)
+        return self.xml if self.xml is not None else wire.to_xml(self.document, self.kind, self.encoding)
 
 
 Handler = Callable[[Database, AuditLog, Actor, bytes], Awaitable[Answer]]

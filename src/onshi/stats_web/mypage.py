@@ -13,7 +13,6 @@ from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.dates import now_jst
 from onshi.domain.facility import FacilityCode
 from onshi.domain.statistics.support import POSTER_AND_FLYER
-from onshi.services.consent_web_sessions import end_session
 from onshi.services.stats_declarations import DECLARABLE, declare
 from onshi.services.stats_report import Report
 from onshi.services.stats_reports import facility_report
@@ -26,7 +25,8 @@ from onshi.stats_web.pages import (
     csv_download,
     render,
     see_other,
-    set_session_cookie,
+    signed_in,
+    signed_out,
 )
 from onshi.store import web_sessions
 from onshi.store.web_sessions import SessionKind, WebSession
@@ -58,17 +58,12 @@ async def login(
     token = await facility_login(central.db, central.audit, facility_code, api_key)
     if token is None:
         return render(request, "mypage_login.html", {"failed": True, "code": facility_code}, 401)
-    response = see_other(f"{PREFIX}/")
-    set_session_cookie(response, request, FACILITY_COOKIE, token, int(FACILITY_SESSION.total_seconds()))
-    return response
+    return signed_in(request, f"{PREFIX}/", FACILITY_COOKIE, token, FACILITY_SESSION)
 
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    await end_session(central_of(request).db, request.cookies.get(FACILITY_COOKIE, ""))
-    response = see_other(LOGIN)
-    response.delete_cookie(FACILITY_COOKIE)
-    return response
+    return await signed_out(request, FACILITY_COOKIE, LOGIN)
 
 
 async def _own_report(request: Request) -> tuple[WebSession, Report] | None:

@@ -23,7 +23,6 @@ from onshi.domain.prefectures import PREFECTURES
 from onshi.domain.statistics.adoption import TYPES
 from onshi.domain.statistics.utilisation import billing_month_of
 from onshi.services import stats_reports as reports
-from onshi.services.consent_web_sessions import end_session
 from onshi.services.stats_report import TOTAL, Report
 from onshi.services.stats_sessions import OPERATOR_SESSION, operator_login
 from onshi.stats_web.pages import (
@@ -33,7 +32,8 @@ from onshi.stats_web.pages import (
     csv_download,
     render,
     see_other,
-    set_session_cookie,
+    signed_in,
+    signed_out,
 )
 from onshi.store import stats
 from onshi.store.stats_sessions import OperatorSession, operator_session
@@ -72,17 +72,12 @@ async def login(request: Request, api_key: Annotated[str, Form(max_length=200)])
     token = await operator_login(central.db, central.audit, api_key)
     if token is None:
         return render(request, "login.html", {"failed": True}, 401)
-    response = see_other(f"{PREFIX}/")
-    set_session_cookie(response, request, OPERATOR_COOKIE, token, int(OPERATOR_SESSION.total_seconds()))
-    return response
+    return signed_in(request, f"{PREFIX}/", OPERATOR_COOKIE, token, OPERATOR_SESSION)
 
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    await end_session(central_of(request).db, request.cookies.get(OPERATOR_COOKIE, ""))
-    response = see_other(LOGIN)
-    response.delete_cookie(OPERATOR_COOKIE)
-    return response
+    return await signed_out(request, OPERATOR_COOKIE, LOGIN)
 
 
 # --- 導入状況 --------------------------------------------------------------------------------------

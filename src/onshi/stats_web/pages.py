@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from onshi.central.context import Central
 from onshi.consent_web.pages import SECURITY_HEADERS, see_other, set_session_cookie
+from onshi.services.consent_web_sessions import end_session
 from onshi.services.stats_report import TOTAL, Kind, Report, to_csv
 
 HERE = Path(__file__).parent
@@ -62,6 +64,21 @@ async def chart(draw: Callable[[], bytes]) -> Response:
 def csv_download(report: Report, filename: str) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{filename}.csv"', **SECURITY_HEADERS}
     return Response(to_csv(report).encode("utf-8"), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def signed_in(request: Request, to: str, cookie: str, token: str, lifetime: timedelta) -> Response:
+    """After a sign-in: the session cookie, then on to the signed-in page."""
+    response = see_other(to)
+    set_session_cookie(response, request, cookie, token, int(lifetime.total_seconds()))
+    return response
+
+
+async def signed_out(request: Request, cookie: str, to: str) -> Response:
+    """End the session the cookie names (if any) and go back to the sign-in page."""
+    await end_session(central_of(request).db, request.cookies.get(cookie, ""))
+    response = see_other(to)
+    response.delete_cookie(cookie)
+    return response
 
 
 __all__ = ["see_other", "set_session_cookie"]

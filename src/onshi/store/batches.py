@@ -164,6 +164,16 @@ async def claim(conn: AsyncConnection, chunk_id: int | None = None) -> ClaimedCh
     return ClaimedChunk(row.id, batch, orjson.loads(row.entries))
 
 
+@dataclass(frozen=True, slots=True)
+class RenderedUnits:
+    """A chunk's units as result-file text (onshi.wire.bulk.unit_fragments) and how many of
+    them are normal (ProcessingResultStatus 1) and errors (2)."""
+
+    xml: str
+    normal: int
+    errors: int
+
+
 async def complete(
     conn: AsyncConnection,
     chunk: ClaimedChunk,
@@ -171,13 +181,22 @@ async def complete(
     normal: int,
     at: datetime,
     state: ChunkState = ChunkState.DONE,
+    rendered: RenderedUnits | None = None,
 ) -> None:
-    """Store a claimed chunk's results and count them on its batch (finished with the last)."""
+    """Store a claimed chunk's results (and, when given, the same as XML) and count them on
+    its batch (finished with the last)."""
     assert len(results) == len(chunk.entries)
     await conn.execute(
         update(batch_chunks)
         .where(batch_chunks.c.id == chunk.id)
-        .values(state=state.value, results=orjson.dumps(list(results)).decode(), done_at=at)
+        .values(
+            state=state.value,
+            results=orjson.dumps(list(results)).decode(),
+            done_at=at,
+            results_xml=rendered.xml if rendered else None,
+            results_normal=rendered.normal if rendered else None,
+            results_error=rendered.errors if rendered else None,
+        )
     )
     count = len(results)
     done = batches.c.entries_done + count
@@ -204,6 +223,22 @@ async def results(conn: AsyncConnection, batch_id: int) -> list[Entry]:
     for (text,) in await conn.execute(query):
         units.extend(orjson.loads(text) if text else [])
     return units
+
+
+async def rendered_results(conn: AsyncConnection, batch_id: int) -> list[RenderedUnits] | None:
+    """Every chunk's rendered units, in upload order; None unless every chunk has them
+    (a chunk answered before they were kept, or whose units could not be rendered)."""
+    query = (
+        select(batch_chunks.c.results_xml, batch_chunks.c.results_normal, batch_chunks.c.results_error)
+        .where(batch_chunks.c.batch_id == batch_id)
+        .order_by(batch_chunks.c.chunk_no)
+    )
+    parts = []
+    for xml, normal, errors in await conn.execute(query):
+        if xml is None:
+            return None
+        parts.append(RenderedUnits(xml, normal, errors))
+    return parts
 
 
 async def pending_chunks(conn: AsyncConnection) -> int:

@@ -96,18 +96,21 @@ async def certificate(conn: AsyncConnection, serial: str) -> CertificateRecord |
         .mappings()
         .first()
     )
-    if row is None:
-        return None
-    reason = row["revocation_reason"]
+    return certificate_of(row) if row is not None else None
+
+
+def certificate_of(row: Mapping[Any, Any], prefix: str = "") -> CertificateRecord:
+    """The record from a card_certificates row (its columns under `prefix` in a wider row)."""
+    reason = row[f"{prefix}revocation_reason"]
     return CertificateRecord(
-        serial=row["serial"],
-        fingerprint=row["fingerprint"],
-        form_factor=FormFactor(row["form_factor"]),
-        not_before=row["not_before"],
-        not_after=row["not_after"],
-        issued_at=row["issued_at"],
-        holder=person_of(row, "holder_"),
-        revoked_at=row["revoked_at"],
+        serial=row[f"{prefix}serial"],
+        fingerprint=row[f"{prefix}fingerprint"],
+        form_factor=FormFactor(row[f"{prefix}form_factor"]),
+        not_before=row[f"{prefix}not_before"],
+        not_after=row[f"{prefix}not_after"],
+        issued_at=row[f"{prefix}issued_at"],
+        holder=person_of(row, f"{prefix}holder_"),
+        revoked_at=row[f"{prefix}revoked_at"],
         revocation_reason=RevocationReason(reason) if reason else None,
     )
 
@@ -162,13 +165,15 @@ async def linkage(conn: AsyncConnection, serial: str) -> Linkage | None:
         .mappings()
         .first()
     )
-    if row is None:
-        return None
-    person = person_of(row)
+    return linkage_of(serial, row) if row is not None else None
+
+
+def linkage_of(serial: str, row: Mapping[Any, Any], prefix: str = "") -> Linkage:
+    """The linkage from a card_linkages row (its columns under `prefix` in a wider row)."""
+    person = person_of(row, prefix)
     assert person is not None
-    return Linkage(
-        serial, person, row["linked_at"], _attributes(row["checked"]), _attributes(row["unverified"])
-    )
+    checked, unverified = row[f"{prefix}checked"], row[f"{prefix}unverified"]
+    return Linkage(serial, person, row[f"{prefix}linked_at"], _attributes(checked), _attributes(unverified))
 
 
 async def link(

@@ -16,26 +16,29 @@ from typing import Any, cast
 import asyncpg
 
 from onshi.domain.actors import ActorKind
-from onshi.domain.eligibility import SuccessorLookup
+from onshi.domain.codes import Validity
+from onshi.domain.eligibility import SuccessorLookup, Verdict
 from onshi.domain.insurer import InsurerNumber
 from onshi.domain.qualification import MemberKey, Qualification
 from onshi.security.apikeys import hash_key
 from onshi.store.qualifications import DATA_COLUMNS, to_domain
 
-_Q = ", ".join(f"q.{column}" for column in DATA_COLUMNS)
-
-# Constant SQL (column names from the schema, values as parameters).
-KEY_AND_FAMILY = f"""
-SELECT k.id AS auth_credential_id, k.actor_kind AS auth_actor_kind, k.actor_id AS auth_actor_id,
-       k.revoked_at IS NOT NULL AS auth_revoked, f.status AS auth_facility_status,
-       {_Q}, i.name AS insurer_name,
-       (q.insurer_number IS NOT NULL AND (
+PERIOD_SELECT = ", ".join(f"q.{column}" for column in DATA_COLUMNS)
+# Beside each period `q`: whether its person has public-expense entitlements, so that the
+# public-expense queries run only for those (see needs_public_expense).
+HAS_PUBLIC_EXPENSE = """(q.insurer_number IS NOT NULL AND (
           EXISTS (SELECT 1 FROM public_expense_recipients r
                   WHERE r.insurer_number = q.insurer_number AND r.symbol = q.symbol
                     AND r.number = q.number AND r.branch = q.branch)
           OR EXISTS (SELECT 1 FROM public_expense_recipients r
                      WHERE q.individual_key IS NOT NULL AND r.individual_key = q.individual_key)
-       )) AS has_public_expense
+       )) AS has_public_expense"""
+
+# Constant SQL (column names from the schema, values as parameters).
+KEY_AND_FAMILY = f"""
+SELECT k.id AS auth_credential_id, k.actor_kind AS auth_actor_kind, k.actor_id AS auth_actor_id,
+       k.revoked_at IS NOT NULL AS auth_revoked, f.status AS auth_facility_status,
+       {PERIOD_SELECT}, i.name AS insurer_name, {HAS_PUBLIC_EXPENSE}
 FROM api_keys k
 LEFT JOIN facilities f ON k.actor_kind = '{ActorKind.FACILITY.value}' AND f.code = k.actor_id
 LEFT JOIN (qualifications q JOIN insurers i ON i.insurer_number = q.insurer_number)
@@ -43,8 +46,16 @@ LEFT JOIN (qualifications q JOIN insurers i ON i.insurer_number = q.insurer_numb
 WHERE k.key_hash = $1
 """  # noqa: S608
 
+KEY = f"""
+SELECT k.id AS auth_credential_id, k.actor_kind AS auth_actor_kind, k.actor_id AS auth_actor_id,
+       k.revoked_at IS NOT NULL AS auth_revoked, f.status AS auth_facility_status
+FROM api_keys k
+LEFT JOIN facilities f ON k.actor_kind = '{ActorKind.FACILITY.value}' AND f.code = k.actor_id
+WHERE k.key_hash = $1
+"""  # noqa: S608
+
 SUCCESSORS = f"""
-SELECT {_Q}, i.name AS insurer_name
+SELECT {PERIOD_SELECT}, i.name AS insurer_name
 FROM qualifications q JOIN insurers i ON i.insurer_number = q.insurer_number
 WHERE q.individual_key = $1 AND q.qualification_date > $2
 """  # noqa: S608
@@ -68,39 +79,65 @@ class KeyAndFamily:
     with_public_expense: frozenset[MemberKey]  # the family members that have entitlements
 
 
-def _rows(records: Sequence[asyncpg.Record]) -> list[Mapping[str, Any]]:
+def rows_of(records: Sequence[asyncpg.Record]) -> list[Mapping[str, Any]]:
     # asyncpg records read by column name like SQLAlchemy's row mappings.
     return cast(list[Mapping[str, Any]], records)
+
+
+async def key(conn: asyncpg.Connection, secret: str) -> KeyRow | None:
+    """The presented key's credential and facility status; None when no key has this secret."""
+    record = await conn.fetchrow(KEY, hash_key(secret))
+    return key_row(rows_of([record])[0]) if record is not None else None
+
+
+def key_row(record: Mapping[str, Any]) -> KeyRow:
+    return KeyRow(
+        record["auth_credential_id"],
+        record["auth_actor_kind"],
+        record["auth_actor_id"],
+        record["auth_revoked"],
+        record["auth_facility_status"],
+    )
 
 
 async def key_and_family(
     conn: asyncpg.Connection, secret: str, insurer: InsurerNumber, symbol: str, number: str
 ) -> KeyAndFamily | None:
     """None when no key has this secret."""
-    records = _rows(await conn.fetch(KEY_AND_FAMILY, hash_key(secret), insurer.digits, symbol, number))
+    records = rows_of(await conn.fetch(KEY_AND_FAMILY, hash_key(secret), insurer.digits, symbol, number))
     if not records:
         return None
-    first = records[0]
-    key = KeyRow(
-        first["auth_credential_id"],
-        first["auth_actor_kind"],
-        first["auth_actor_id"],
-        first["auth_revoked"],
-        first["auth_facility_status"],
-    )
+    family, flagged = family_of(records)
+    return KeyAndFamily(key_row(records[0]), family, flagged)
+
+
+def family_of(records: Sequence[Mapping[str, Any]]) -> tuple[list[Qualification], frozenset[MemberKey]]:
+    """The periods in rows of DATA_COLUMNS, insurer_name and has_public_expense (rows without a period
+    skipped) and the members among them flagged with public expense."""
     family: list[Qualification] = []
     flagged: set[MemberKey] = set()
     for record in records:
         if record["insurer_number"] is None:
-            continue  # the key's row alone: no period under these numbers
+            continue  # a row without a period under these numbers
         qualification = to_domain(record)
         family.append(qualification)
         if record["has_public_expense"]:
             flagged.add(qualification.key)
-    return KeyAndFamily(key, family, frozenset(flagged))
+    return family, frozenset(flagged)
+
+
+def needs_public_expense(
+    verdict: Verdict, family: list[Qualification], flagged: frozenset[MemberKey]
+) -> bool:
+    """Whether findings_of could find anything: a valid verdict with a person the lookup
+    flagged, or one it did not see (never skipped on a guess)."""
+    if verdict.validity is not Validity.VALID or not verdict.results:
+        return False
+    seen = {q.key for q in family}
+    return any(q.key in flagged or q.key not in seen for q in verdict.results)
 
 
 async def successors(conn: asyncpg.Connection, lookup: SuccessorLookup) -> list[Qualification]:
     """As store.qualifications.successors."""
-    records = _rows(await conn.fetch(SUCCESSORS, lookup.individual_key, lookup.acquired_after))
+    records = rows_of(await conn.fetch(SUCCESSORS, lookup.individual_key, lookup.acquired_after))
     return [to_domain(record) for record in records]

@@ -235,7 +235,10 @@ _NO_LIMIT = (None,) * 6  # … of LimitCertificate()
 
 
 def _base_query() -> Select[Any]:
-    return select(qualifications, insurers.c.name.label("insurer_name")).join(
+    """The columns `to_domain` reads: not the import's bookkeeping (content hash, import id and
+    line, version, recorded_at), which a batch chunk would decode for a thousand rows."""
+    columns = [qualifications.c[name] for name in DATA_COLUMNS]
+    return select(*columns, insurers.c.name.label("insurer_name")).join(
         insurers, insurers.c.insurer_number == qualifications.c.insurer_number
     )
 

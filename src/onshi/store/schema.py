@@ -391,6 +391,11 @@ batch_chunks = Table(
     Column("state", String(8), nullable=False),  # onshi.domain.batch.ChunkState
     Column("entries", Text, nullable=False),  # JSON list, wire element names
     Column("results", Text),  # JSON list, one unit per entry, in order
+    # The same units as the result file's elements (inquiries; onshi.wire.bulk.unit_fragments)
+    # with their ProcessingResultStatus counts: a download joins them instead of building.
+    Column("results_xml", Text),
+    Column("results_normal", Integer),
+    Column("results_error", Integer),
     Column("done_at", DateTime(timezone=True)),
     Index("uq_batch_chunks_no", "batch_id", "chunk_no", unique=True),
     Index("ix_batch_chunks_state", "state", "id"),

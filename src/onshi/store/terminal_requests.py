@@ -47,7 +47,7 @@ async def keep(
         )
         .on_conflict_do_nothing(index_elements=["facility_code", "request_id"])
     )
-    await conn.execute(statement)
+    inserted = (await conn.execute(statement)).rowcount == 1
     # Answered: the claim has done its work (a later resend finds the stored result first).
     await conn.execute(
         delete(terminal_request_claims).where(
@@ -55,6 +55,8 @@ async def keep(
             terminal_request_claims.c.request_id == request_id,
         )
     )
+    if inserted:  # ours is the stored one: no need to read back what may be an 18 MB file
+        return result
     stored = await find(conn, facility_code, request_id)
     assert stored is not None
     return stored

@@ -7,6 +7,7 @@ exact: declared order, no empty optional elements, canonical code values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -225,3 +226,90 @@ def _fill(element: etree._Element, value: Any, spec: Field) -> None:
             if child_spec.required:
                 raise ValueError(f"{spec.name}/{child_spec.name} is required")
             element.remove(child)  # a group whose every value was absent
+
+
+# --- writing straight to text -------------------------------------------------------------------
+# `render` is `build` followed by lxml's `tostring(pretty_print=True)` of the element at a
+# given depth, without the tree: ≈ 4× cheaper for the thousands of units of a bulk result.
+# Same rules as `_fill`, and the same output as libxml2's (two spaces per level, an element
+# with only text on one line, `<x/>` when empty; text escapes &, <, > and CR). Text that lxml
+# would refuse (control characters) is refused here too, with lxml's ValueError.
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+def render(value: Any, spec: Field, depth: int = 0) -> str:
+    """The element `build(value, spec)` as lxml's pretty print writes it at `depth` (its
+    first line not indented, no line break after it)."""
+    text = _element(spec.name, value, spec, depth)[0]
+    if _NOT_XML.search(text):  # once over the whole text: element names never match
+        raise ValueError(
+            "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters"
+        )
+    return text
+
+
+def _text(value: Any) -> str:
+    text = value if type(value) is str else str(value)
+    if "&" in text or "<" in text or ">" in text or "\r" in text:  # rare: most values are plain
+        return text.translate(_ESCAPES)
+    return text
+
+
+def _element(name: str, value: Any, spec: Field, depth: int) -> tuple[str, bool]:
+    """The element's text and whether it has no child elements."""
+    if spec.item is None and not spec.children:
+        return f"<{name}>{_text(value)}</{name}>", True
+    children = _rendered_children(value, spec, depth + 1)
+    if not children:
+        return f"<{name}/>", True
+    pad = "\n" + "  " * (depth + 1)
+    return f"<{name}>{pad}{pad.join(children)}\n{'  ' * depth}</{name}>", False
+
+
+_PLANS: dict[int, tuple[dict[str, tuple[int, Field]], tuple[str, ...]]] = {}  # by id, as above
+
+
+def _plan(spec: Field) -> tuple[dict[str, tuple[int, Field]], tuple[str, ...]]:
+    """A group's children by name (with their place in order) and its required children: a
+    group declares up to ≈ 100 children and a value holds a few dozen, so rendering walks the
+    value, not the spec."""
+    plan = _PLANS.get(id(spec))
+    if plan is None:
+        order = {child.name: (n, child) for n, child in enumerate(spec.children)}
+        plan = _PLANS[id(spec)] = (order, tuple(child.name for child in spec.children if child.required))
+    return plan
+
+
+def _rendered_children(value: Any, spec: Field, depth: int) -> list[str]:
+    if spec.item is not None:
+        item = spec.item
+        return [_element(item.name, entry[item.name], item, depth)[0] for entry in value]
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{spec.name}: a group needs a mapping, got {type(value).__name__}")
+    order, required = _plan(spec)
+    if not order.keys() >= value.keys():
+        unknown = set(value) - _child_names(spec)
+        raise KeyError(f"{spec.name}: no such elements {sorted(unknown)}")
+    for name in required:
+        if _absent(value.get(name)):
+            raise ValueError(f"{spec.name}/{name} is required")
+    rendered: list[str] = []
+    for _, name, child_value in sorted(
+        (order[name][0], name, v) for name, v in value.items() if not _absent(v)
+    ):
+        child_spec = order[name][1]
+        if child_spec.item is None and not child_spec.children and not child_spec.repeated:
+            rendered.append(f"<{name}>{_text(child_value)}</{name}>")  # most elements: a leaf
+            continue
+        if child_spec.repeated:
+            rendered.extend(_element(name, item, child_spec, depth)[0] for item in child_value)
+            continue
+        text, empty = _element(name, child_value, child_spec, depth)
+        if child_spec.children and empty:
+            if child_spec.required:
+                raise ValueError(f"{spec.name}/{name} is required")
+            continue  # a group whose every value was absent
+        rendered.append(text)
+    return rendered

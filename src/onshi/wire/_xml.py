@@ -109,7 +109,11 @@ def serialise(root: etree._Element, encoding: str) -> bytes:
     """XML bytes with the declaration real terminals write. In Shift_JIS output, characters
     that CP932 cannot carry exactly (𠮷, IVS, and the wave-dash family that Python's codec
     maps one way only: 〜 is written as ～) become numeric character references."""
-    body = etree.tostring(root, encoding="unicode", pretty_print=True)
+    return serialise_text(etree.tostring(root, encoding="unicode", pretty_print=True), encoding)
+
+
+def serialise_text(body: str, encoding: str) -> bytes:
+    """`serialise` of a document already written out as text (lxml's pretty print)."""
     if encoding == SHIFT_JIS:
         return encode_cp932_exactly('<?xml version="1.0" encoding="Shift_JIS" standalone="no"?>\n' + body)
     return ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + body).encode("utf-8")
