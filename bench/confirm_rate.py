@@ -4,7 +4,10 @@ the limits of the same machine measured in the same run.
 At 1 and 2 worker processes, in rounds (the figures are each round's median):
 * onshi: `POST /api/v1/confirmations` on `onshi serve --workers W` (JSON in and out, the
   whole domain, audit and wire document), with p50/p99;
-* bare ceiling: `GET /healthz` of the same server (a trivial JSON endpoint, same stack);
+* bare ceiling: `GET /healthz` of the same server: a trivial JSON answer from the app's
+  outermost layer (onshi.central.app.CentralApp, in front of FastAPI, like the hot path), so
+  uvicorn + that layer only — until 2026-12-02 it went through FastAPI's routing, which made
+  the "ceiling" slower than the confirmations themselves;
 * minimal lookup: bench.minimal_app (Starlette + asyncpg, one point query, JSON out) under
   the same uvicorn settings and the same request bodies;
 * raw PostgreSQL: pgbench, prepared point lookups by card number on the same table;
@@ -70,7 +73,12 @@ def measure(args: argparse.Namespace, url: str, key: str, bodies: Path, people: 
             raw.append(_load.pgbench_point_lookups(url, keys, seconds, pg_clients))
         best = _median_load(onshi)
         w = f"{workers} worker(s)"
-        figure(f"bare ceiling: GET /healthz, {w}", _median(bare), "req/s", _median_load(bare).note(c))
+        figure(
+            f"bare ceiling: GET /healthz (uvicorn + outermost layer), {w}",
+            _median(bare),
+            "req/s",
+            _median_load(bare).note(c),
+        )
         figure(f"minimal lookup (Starlette + asyncpg), {w}", _median(minimal), "req/s",
                _median_load(minimal).note(c))  # fmt: skip
         figure(f"raw PostgreSQL point lookups (pgbench -c {pg_clients})", statistics.median(raw), "tps")

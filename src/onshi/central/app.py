@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
 import asyncpg
+import orjson
 from fastapi import FastAPI, Request
 from sqlalchemy.exc import DBAPIError
 from starlette.responses import Response
@@ -19,24 +21,32 @@ from onshi.central.auth import AuthRefused, refusal_response
 from onshi.central.context import Central
 from onshi.central.hot_card import HotCard
 from onshi.central.hot_path import HotConfirmations
-from onshi.central.responses import json_response, technical_failure
+from onshi.central.responses import json_response, send_json, technical_failure
 from onshi.config import Settings
 from onshi.consent_web import router as consent_web_router
 from onshi.help import web as help_web
 from onshi.portal import router as portal_router
 from onshi.stats_web import router as stats_web_router
 
+HEALTH: dict[str, str] = {"status": "ok", "version": __version__}
+_HEALTH_JSON = orjson.dumps(HEALTH)
+
 
 class CentralApp(FastAPI):
     """FastAPI with the hot paths in front of its whole middleware stack: POST
     /api/v1/confirmations and the card reader's two calls on PostgreSQL are answered without
     FastAPI's and SQLAlchemy's per-request cost (onshi.central.hot_path, onshi.central.hot_card);
-    every other request, and every unusual one, goes through FastAPI as usual."""
+    every other request, and every unusual one, goes through FastAPI as usual. `GET /healthz`
+    (liveness, polled by load balancers) is answered here too, with the route's very bytes:
+    it is also the bench's bare ceiling of this server stack (uvicorn and this outermost
+    layer, a trivial JSON answer)."""
 
     hot: HotConfirmations | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.hot is None:
+        if scope["type"] == "http" and scope["path"] == "/healthz" and scope["method"] == "GET":
+            await send_json(send, _HEALTH_JSON)
+        elif self.hot is None:
             await super().__call__(scope, receive, send)
         else:
             await self.hot(scope, receive, send)
@@ -91,11 +101,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["health"], summary="Liveness (no data)")
     async def health() -> Response:
-        return json_response({"status": "ok", "version": __version__})
+        return json_response(HEALTH)  # (answered by CentralApp itself, byte for byte the same)
 
     return app
 
 
+# A worker's young objects are collected 10× less often than CPython's default (700): a
+# confirmation allocates a few hundred, and each collection pass costs more than it frees.
+GC_THRESHOLDS = (7000, 10, 10)
+
+
 def app_factory() -> FastAPI:
-    """For `uvicorn --factory onshi.central.app:app_factory` (each worker builds its own)."""
-    return create_app()
+    """For `uvicorn --factory onshi.central.app:app_factory` (each worker builds its own).
+
+    The worker's start-up objects (modules, the app, its schemas) are moved out of the cycle
+    collector's reach (`gc.freeze`): they live as long as the worker, and every full
+    collection walked all of them again (≈ 8 % of the samples in an in-process profile; with
+    the thresholds below, 3–8 % less CPU per confirmation in three paired runs)."""
+    app = create_app()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    return app

@@ -30,6 +30,7 @@ from onshi.services.confirmation import (
     search_echo,
 )
 from onshi.services.request_files import outcome_status, result_header, single_inquiry
+from onshi.wire.verdict_json import answer_json
 
 router = APIRouter(prefix="/api/v1", tags=["facility"])
 FACILITY = frozenset({ActorKind.FACILITY})
@@ -79,6 +80,23 @@ def answer(
     )
     document = result_document(outcome, header, search_echo(confirmation))
     return wire_response(request, document, KIND, outcome_status(outcome))
+
+
+def json_answer_body(
+    actor: Actor, body: NumberConfirmationBody, confirmation: NumberConfirmation, outcome: Confirmed
+) -> bytes | None:
+    """The JSON body `answer` gives a confirmed outcome, built straight from the verdict
+    (onshi.wire.verdict_json; the hot path's answer), or None for the general builder."""
+    on = outcome.query.on
+    header = result_header(actor, body.arbitrary_file_identifier, wire.UTF8, on, outcome.processed_at)
+    return answer_json(
+        header,
+        outcome.verdict,
+        on,
+        search_echo(confirmation),
+        outcome.limit_consent_at,
+        outcome.public_expense,
+    )
 
 
 @router.post("/confirmations", summary="資格確認（被保険者証等の記号・番号等）")

@@ -5,7 +5,10 @@ SQLAlchemy transactions (API key, qualification periods, public expense). Here t
 request is answered with one prepared statement on a raw asyncpg connection
 (onshi.store.hot_lookup: key, facility status and the card number's periods, each flagged
 when the person has public expense), the same domain rules, the same audit record through the
-group commit, and the same response (onshi.central.confirmations.answer) — byte for byte.
+group commit, and the same response — byte for byte. A JSON answer without public expense
+is built straight from the verdict (confirmations.json_answer_body, onshi.wire.verdict_json)
+and sent as the two ASGI messages, with no Starlette Request or Response on the way; XML
+answers and those with public expense take the general `confirmations.answer`.
 
 Only the plain case is taken: a JSON body that validates, keys that parse, an API key of an
 active facility within its rate. Everything else — refusals, rejected keys, mutual TLS,
@@ -23,11 +26,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from onshi.central.auth import AuthRefused, presented_key, refusal_response, throttle
-from onshi.central.confirmations import NumberConfirmationBody, answer, number_confirmation
+from onshi.central.auth import AuthRefused, key_of, refusal_response, throttle
+from onshi.central.confirmations import (
+    NumberConfirmationBody,
+    answer,
+    json_answer_body,
+    number_confirmation,
+)
 from onshi.central.context import Central
-from onshi.central.responses import technical_failure
-from onshi.central.tls import client_certificate_der
+from onshi.central.responses import XML_TYPES, send_json, technical_failure
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.dates import now_jst
 from onshi.domain.eligibility import decide, successor_lookup, with_successors
@@ -62,35 +69,82 @@ class HotConfirmations:
         if raw is None or scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        request = Request(scope)
-        secret = presented_key(request)
-        json_body = request.headers.get("content-type", "").startswith("application/json")
-        if secret is None or not json_body or client_certificate_der(request) is not None:
+        headers = _Headers(scope)
+        secret = key_of(headers.authorization, headers.x_api_key)
+        json_body = (headers.content_type or "").startswith("application/json")
+        if secret is None or not json_body or _presents_certificate(scope):
             await self.app(scope, receive, send)
             return
         body, replay = await read_body(receive)
-        response = None if body is None else await self._answer(raw, request, secret, body)
-        if response is None:
+        handled = body is not None and await self._answer(raw, scope, headers, secret, body, receive, send)
+        if not handled:
             await self.app(scope, replay, send)
-            return
-        await response(scope, receive, send)
 
-    async def _answer(self, raw: RawPool, request: Request, secret: str, body: bytes) -> Response | None:
+    async def _answer(
+        self,
+        raw: RawPool,
+        scope: Scope,
+        headers: _Headers,
+        secret: str,
+        body: bytes,
+        receive: Receive,
+        send: Send,
+    ) -> bool:
+        """Answers the request (True), or leaves it to the general route (False)."""
         try:
             parsed = NumberConfirmationBody.model_validate_json(body)
         except ValidationError:
-            return None  # FastAPI answers with its own 422
+            return False  # FastAPI answers with its own 422
         confirmation = number_confirmation(parsed)
+        response: Response | None = None
         try:
             confirmed = await confirm(self.central, raw, secret, confirmation)
         except AuthRefused as refused:
-            return refusal_response(refused)
+            response = refusal_response(refused)
         except UNAVAILABLE as error:
-            return technical_failure(request, error)
-        if confirmed is None:
-            return None
-        actor, outcome = confirmed
-        return answer(request, actor, parsed, confirmation, outcome)
+            response = technical_failure(Request(scope), error)
+        else:
+            if confirmed is None:
+                return False
+            actor, outcome = confirmed
+            content = None if _asks_xml(headers) else json_answer_body(actor, parsed, confirmation, outcome)
+            if content is not None:
+                await send_json(send, content)
+                return True
+            response = answer(Request(scope), actor, parsed, confirmation, outcome)
+        await response(scope, receive, send)
+        return True
+
+
+class _Headers:
+    """The four request headers the hot path reads, as Starlette's `Headers.get` reads them
+    (the first of each name; the server hands the names in lower case)."""
+
+    __slots__ = ("accept", "authorization", "content_type", "x_api_key")
+
+    def __init__(self, scope: Scope) -> None:
+        found: dict[bytes, str] = {}
+        for name, value in scope["headers"]:
+            if name in _READ and name not in found:
+                found[name] = value.decode("latin-1")
+        self.authorization = found.get(b"authorization")
+        self.x_api_key = found.get(b"x-api-key")
+        self.content_type = found.get(b"content-type")
+        self.accept = found.get(b"accept")
+
+
+_READ = frozenset({b"authorization", b"x-api-key", b"content-type", b"accept"})
+
+
+def _presents_certificate(scope: Scope) -> bool:
+    """Whether the TLS layer saw a client certificate (as central.tls.client_certificate_der)."""
+    return bool(scope.get("extensions", {}).get("tls", {}).get("client_cert_chain"))
+
+
+def _asks_xml(headers: _Headers) -> bool:
+    """responses.wants_xml for this route (JSON unless XML is asked for)."""
+    accept = headers.accept or ""
+    return any(kind in accept for kind in XML_TYPES)
 
 
 async def read_body(receive: Receive) -> tuple[bytes | None, Receive]:

@@ -136,7 +136,10 @@ def format_wire_date(value: date) -> str:
 
 
 def format_wire_datetime(value: datetime) -> str:
-    return value.astimezone(JST).strftime("%Y%m%d%H%M%S")
+    v = value.astimezone(JST)
+    if v.year >= 1000:  # (as format_wire_date: strftime costs ≈ 2 µs, on every answer)
+        return f"{v.year}{v.month:02d}{v.day:02d}{v.hour:02d}{v.minute:02d}{v.second:02d}"
+    return v.strftime("%Y%m%d%H%M%S")
 
 
 def format_wareki(value: date) -> str:

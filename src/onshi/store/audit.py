@@ -81,13 +81,17 @@ class DirectAuditLog:
 
 
 class GroupCommitAuditLog:
-    """Batches concurrent events into one commit; each caller waits for its own commit."""
+    """Batches concurrent events into one commit; each caller waits for its own commit.
+
+    Every confirmation passes here, so the hand-over is a plain list and one wake-up future
+    for the writer (an asyncio.Queue cost two coroutine hops and a getter future per event)."""
 
     def __init__(self, engine: AsyncEngine, max_batch: int = 512, raw: RawPool | None = None) -> None:
         self._engine = engine
         self._raw = raw
         self._max_batch = max_batch
-        self._queue: asyncio.Queue[tuple[AuditEvent, asyncio.Future[None]]] = asyncio.Queue()
+        self._pending: list[tuple[AuditEvent, asyncio.Future[None]]] = []
+        self._wakeup: asyncio.Future[None] | None = None  # the writer, waiting for events
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -98,8 +102,8 @@ class GroupCommitAuditLog:
         """Flush what is queued, then stop."""
         if self._task is None:
             return
-        while not self._queue.empty():
-            await self._flush(self._drain())
+        while self._pending:
+            await self._flush(self._take())
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
@@ -109,19 +113,24 @@ class GroupCommitAuditLog:
         if self._task is None:
             raise RuntimeError("audit log is not running")
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        await self._queue.put((event, future))
+        self._pending.append((event, future))
+        if self._wakeup is not None and not self._wakeup.done():
+            self._wakeup.set_result(None)
         await future
 
-    def _drain(self) -> list[tuple[AuditEvent, asyncio.Future[None]]]:
-        batch: list[tuple[AuditEvent, asyncio.Future[None]]] = []
-        while not self._queue.empty() and len(batch) < self._max_batch:
-            batch.append(self._queue.get_nowait())
+    def _take(self) -> list[tuple[AuditEvent, asyncio.Future[None]]]:
+        """The next batch: everything pending, up to max_batch, in arrival order."""
+        batch = self._pending[: self._max_batch]
+        del self._pending[: self._max_batch]
         return batch
 
     async def _run(self) -> None:
         while True:
-            first = await self._queue.get()
-            await self._flush([first, *self._drain()])
+            if not self._pending:
+                self._wakeup = asyncio.get_running_loop().create_future()
+                await self._wakeup
+                self._wakeup = None
+            await self._flush(self._take())
 
     async def _flush(self, batch: list[tuple[AuditEvent, asyncio.Future[None]]]) -> None:
         events = [event for event, _ in batch]

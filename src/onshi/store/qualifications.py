@@ -32,22 +32,6 @@ from onshi.domain.qualification import (
 from onshi.store.dialect import restrict_to_keys
 from onshi.store.schema import insurers, qualifications
 
-_MEMBERS: dict[Any, dict[Any, Any]] = {}  # enum → its members by value
-
-
-def _code(enum: Any, value: Any) -> Any:
-    """`enum(value)` without Enum.__call__'s cost (≈ 3 µs; a chunk of 500 entries makes
-    thousands): the member from a dict, the Enum call (and its ValueError) for the rest."""
-    members = _MEMBERS.get(enum)
-    if members is None:
-        members = _MEMBERS[enum] = {member.value: member for member in enum}
-    member = members.get(value)
-    return member if member is not None else enum(value)
-
-
-def _opt(enum: Any, value: str | None) -> Any:
-    return _code(enum, value) if value is not None else None
-
 
 def _dump_diseases(certificates: Sequence[SpecificDiseaseCertificate]) -> str | None:
     if not certificates:
@@ -164,22 +148,56 @@ def content_hash(data: tuple[Any, ...]) -> str:
     return hashlib.blake2b(orjson.dumps(data[PERIOD_KEY_WIDTH:]), digest_size=16).hexdigest()
 
 
+def _code(enum: Any) -> Any:
+    """`enum(value)` for a stored code, by a dict lookup first (Enum.__call__ costs ≈ 1 µs and a
+    period has up to six codes); an unknown value still raises enum's own ValueError."""
+    members = enum._value2member_map_
+
+    def of(value: Any) -> Any:
+        member = members.get(value)
+        return member if member is not None else enum(value)
+
+    return of
+
+
+def _optional_code(enum: Any) -> Any:
+    code = _code(enum)
+    return lambda value: None if value is None else code(value)
+
+
+_sex, _card_class = _code(Sex), _code(CardClassification)
+_sex2, _reason_of_loss = _optional_code(Sex), _optional_code(ReasonOfLoss)
+_personal_family = _optional_code(PersonalFamily)
+_limit_class, _limit_category = _optional_code(LimitCertificateClass), _optional_code(LimitCategory)
+
+
 def to_domain(row: Mapping[str, Any]) -> Qualification:
-    """A qualification from a row of `family_query` (qualification columns + insurer_name + individual_key)."""
-    elderly = ElderlyRecipientCertificate(
+    """A qualification from a row of `family_query` (qualification columns + insurer_name + individual_key).
+
+    On every confirmation (one call per period): the certificates are built only when a
+    column of theirs is set (an all-empty certificate is None, as before)."""
+    elderly = None
+    elderly_values = (
         row["elderly_issued_on"],
         row["elderly_valid_from"],
         row["elderly_valid_to"],
         row["elderly_copay_percent"],
     )
-    limit = LimitCertificate(
-        _opt(LimitCertificateClass, row["limit_classification"]),
-        _opt(LimitCategory, row["limit_category"]),
+    if elderly_values != _NO_ELDERLY:
+        elderly = ElderlyRecipientCertificate(*elderly_values)
+    limit = None
+    limit_values = (
+        row["limit_classification"],
+        row["limit_category"],
         row["limit_issued_on"],
         row["limit_valid_from"],
         row["limit_valid_to"],
         row["limit_long_term_from"],
     )
+    if limit_values != _NO_LIMIT:
+        classification, category, *days = limit_values
+        limit = LimitCertificate(_limit_class(classification), _limit_category(category), *days)
+    diseases = row["specific_diseases"]
     return Qualification(
         key=MemberKey(
             InsurerNumber(row["insurer_number"]), row["symbol"], row["number"], row["branch"] or None
@@ -187,17 +205,17 @@ def to_domain(row: Mapping[str, Any]) -> Qualification:
         insurer_name=row["insurer_name"],
         name=row["name"],
         name_kana=row["name_kana"],
-        sex1=_code(Sex, row["sex1"]),
+        sex1=_sex(row["sex1"]),
         birthdate=row["birthdate"],
         qualification_date=row["qualification_date"],
-        card_classification=_code(CardClassification, row["card_classification"]),
+        card_classification=_card_class(row["card_classification"]),
         disqualification_date=row["disqualification_date"],
-        reason_of_loss=_opt(ReasonOfLoss, row["reason_of_loss"]),
-        personal_family=_opt(PersonalFamily, row["personal_family"]),
+        reason_of_loss=_reason_of_loss(row["reason_of_loss"]),
+        personal_family=_personal_family(row["personal_family"]),
         insured_name=row["insured_name"],
         name_of_other=row["name_of_other"],
         name_of_other_kana=row["name_of_other_kana"],
-        sex2=_opt(Sex, row["sex2"]),
+        sex2=_sex2(row["sex2"]),
         address=row["address"],
         post_number=row["post_number"],
         card_issued_on=row["card_issued_on"],
@@ -205,11 +223,15 @@ def to_domain(row: Mapping[str, Any]) -> Qualification:
         card_valid_to=row["card_valid_to"],
         copay_percent=row["copay_percent"],
         preschool=bool(row["preschool"]),
-        elderly=elderly if elderly != ElderlyRecipientCertificate() else None,
-        limit=limit if limit != LimitCertificate() else None,
-        specific_diseases=_load_diseases(row["specific_diseases"]),
+        elderly=elderly,
+        limit=limit,
+        specific_diseases=_load_diseases(diseases) if diseases else (),
         individual_key=row["individual_key"],
     )
+
+
+_NO_ELDERLY = (None,) * 4  # the columns of ElderlyRecipientCertificate()
+_NO_LIMIT = (None,) * 6  # … of LimitCertificate()
 
 
 def _base_query() -> Select[Any]:
