@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from onshi import wire
 from onshi.desk.results import Outcome, bulk_results, single_result
 from tests.desk.conftest import face_document
-
-SAMPLES = Path(__file__).parents[2].parent / "shared" / "docs" / "wire" / "samples"
+from tests.wire.samples import shared_wire_doc
 
 
 def read(name: str) -> dict[str, object]:
-    data = (SAMPLES / name).read_bytes()
+    data = shared_wire_doc(f"samples/{name}")  # ../shared, or $ONSHI_SHARED
     return wire.parse(data, wire.MessageKind.SINGLE_INQUIRY_RESULT, lenient=True).document
 
 

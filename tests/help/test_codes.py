@@ -6,14 +6,12 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from onshi.help.codes import defined_codes, explain, onshi_codes, status_values
 from onshi.help.search import HelpSearch
+from tests.wire.samples import shared_wire_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 CODES_JSON = ROOT / "src" / "onshi" / "help" / "codes.json"
-CODE_TABLES = ROOT.parent / "shared" / "docs" / "wire" / "code-tables.json"
 
 
 def test_every_code_in_result_codes_is_explained() -> None:
@@ -34,9 +32,7 @@ def test_every_code_in_the_vendor_documentation_is_explained() -> None:
 
 
 def test_every_status_value_of_the_code_tables_is_explained() -> None:
-    if not CODE_TABLES.is_file():
-        pytest.skip("shared/docs is not beside the repository")
-    tables = {table["table"]: table for table in json.loads(CODE_TABLES.read_text(encoding="utf-8"))["oqscd"]}
+    tables = {table["table"]: table for table in json.loads(shared_wire_doc("code-tables.json"))["oqscd"]}
     for table, element in [
         ("OQSCD003", "SegmentOfResult"),
         ("OQSCD004", "ProcessingResultStatus"),
