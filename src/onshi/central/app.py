@@ -7,10 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
-import asyncpg
 import orjson
 from fastapi import FastAPI, Request
-from sqlalchemy.exc import DBAPIError
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -21,7 +19,7 @@ from onshi.central.auth import AuthRefused, refusal_response
 from onshi.central.context import Central
 from onshi.central.hot_card import HotCard
 from onshi.central.hot_path import HotConfirmations
-from onshi.central.responses import json_response, send_json, technical_failure
+from onshi.central.responses import TECHNICAL_FAILURES, json_response, send_json, technical_failure
 from onshi.config import Settings
 from onshi.consent_web import router as consent_web_router
 from onshi.help import web as help_web
@@ -91,13 +89,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return refusal_response(error)
 
     # SQLAlchemy's errors, and asyncpg's from the raw hot paths (onshi.store.raw_pg) on PostgreSQL.
-    @app.exception_handler(DBAPIError)
-    @app.exception_handler(asyncpg.PostgresError)
-    @app.exception_handler(asyncpg.InterfaceError)
-    @app.exception_handler(OSError)
-    @app.exception_handler(TimeoutError)
     async def unavailable(request: Request, error: Exception) -> Response:
         return technical_failure(request, error)
+
+    for failure in TECHNICAL_FAILURES:
+        app.add_exception_handler(failure, unavailable)
 
     @app.get("/healthz", tags=["health"], summary="Liveness (no data)")
     async def health() -> Response:

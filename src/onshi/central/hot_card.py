@@ -26,7 +26,6 @@ from datetime import date, datetime
 
 import asyncpg
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -34,8 +33,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from onshi.central import card
 from onshi.central.auth import AuthRefused, presented_key, refusal_response, throttle
 from onshi.central.context import Central
-from onshi.central.hot_path import _active_facility, read_body
-from onshi.central.responses import technical_failure
+from onshi.central.hot_path import active_facility, read_body
+from onshi.central.responses import TECHNICAL_FAILURES, technical_failure
 from onshi.central.tls import client_certificate_der
 from onshi.domain.actors import Actor
 from onshi.domain.dates import now_jst
@@ -61,8 +60,6 @@ CHALLENGES = "/api/v1/card/challenges"
 CONFIRMATIONS = "/api/v1/card/confirmations"
 PATHS = frozenset({CHALLENGES, CONFIRMATIONS})
 PURGE_EVERY_SECONDS = 60.0
-# What the app's exception handlers answer as a technical failure (onshi.central.app).
-TECHNICAL = (asyncpg.PostgresError, asyncpg.InterfaceError, DBAPIError, OSError, TimeoutError)
 _RAW_FAILED = (asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
@@ -93,7 +90,7 @@ class HotCard:
                 response, replay = await self._confirmation(raw, request, secret, receive)
         except AuthRefused as refused:
             response = refusal_response(refused)
-        except TECHNICAL as error:
+        except TECHNICAL_FAILURES as error:
             response = technical_failure(request, error)
         if response is None:
             await self.app(scope, replay, send)
@@ -104,7 +101,7 @@ class HotCard:
         """The active facility behind the key (its rate spent), or None: the route decides."""
         async with raw.connection() as conn:
             key = await hot_lookup.key(conn, secret)
-        actor = _active_facility(key) if key is not None else None
+        actor = active_facility(key) if key is not None else None
         if actor is not None:
             await throttle(self.central, actor, ACTION)
         return actor
@@ -115,7 +112,7 @@ class HotCard:
         nonce, at = new_nonce(), now_jst()
         async with raw.connection() as conn:
             found = await hot_card.key_and_issue(conn, secret, nonce, at)
-        actor = _active_facility(found[0]) if found is not None else None
+        actor = active_facility(found[0]) if found is not None else None
         if found is None or actor is None or not found[1]:
             if found is not None and found[1]:
                 await self._withdraw(raw, nonce)  # (not expected: the same rule in SQL and here)

@@ -35,6 +35,7 @@ from onshi.central.confirmations import (
 )
 from onshi.central.context import Central
 from onshi.central.responses import XML_TYPES, send_json, technical_failure
+from onshi.central.tls import client_cert_chain
 from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.dates import now_jst
 from onshi.domain.eligibility import decide, successor_lookup, with_successors
@@ -72,7 +73,7 @@ class HotConfirmations:
         headers = _Headers(scope)
         secret = key_of(headers.authorization, headers.x_api_key)
         json_body = (headers.content_type or "").startswith("application/json")
-        if secret is None or not json_body or _presents_certificate(scope):
+        if secret is None or not json_body or client_cert_chain(scope):
             await self.app(scope, receive, send)
             return
         body, replay = await read_body(receive)
@@ -136,11 +137,6 @@ class _Headers:
 _READ = frozenset({b"authorization", b"x-api-key", b"content-type", b"accept"})
 
 
-def _presents_certificate(scope: Scope) -> bool:
-    """Whether the TLS layer saw a client certificate (as central.tls.client_certificate_der)."""
-    return bool(scope.get("extensions", {}).get("tls", {}).get("client_cert_chain"))
-
-
 def _asks_xml(headers: _Headers) -> bool:
     """responses.wants_xml for this route (JSON unless XML is asked for)."""
     accept = headers.accept or ""
@@ -185,7 +181,7 @@ async def confirm(
         found = await hot_lookup.key_and_family(
             conn, secret, query.insurer_number, query.symbol, query.number
         )
-    actor = _active_facility(found.key) if found is not None else None
+    actor = active_facility(found.key) if found is not None else None
     if found is None or actor is None:
         return None
     # (Never awaiting the audit log while holding a connection: its commits need one too.)
@@ -202,7 +198,7 @@ async def confirm(
     return actor, Confirmed(query, verdict, processed_at, consent_at, public_expense)
 
 
-def _active_facility(key: hot_lookup.KeyRow) -> Actor | None:
+def active_facility(key: hot_lookup.KeyRow) -> Actor | None:
     """The actor of a facility key that authenticate() would let through, else None."""
     if (
         key.revoked

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
+import asyncpg
 import orjson
 from fastapi import Path
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Send
@@ -15,6 +17,16 @@ from onshi import wire
 from onshi.domain.dates import now_jst
 from onshi.wire.qualification import ResultHeader, file_error_document
 from onshi.wire.result_codes import TECHNICAL_FAILURE
+
+# The errors answered as a technical failure (technical_failure: 503, eligibility not checked),
+# by the app's exception handlers and by the hot paths that answer before them.
+TECHNICAL_FAILURES: tuple[type[Exception], ...] = (
+    DBAPIError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    OSError,
+    TimeoutError,
+)
 
 log = logging.getLogger("onshi.central")
 

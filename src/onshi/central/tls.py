@@ -13,6 +13,7 @@ import ssl
 from typing import Any
 
 from starlette.requests import Request
+from starlette.types import Scope
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
@@ -31,9 +32,15 @@ class ClientCertificateProtocol(HttpToolsProtocol):
         self.scope["extensions"] = {"tls": {"client_cert_chain": chain}}
 
 
+def client_cert_chain(scope: Scope) -> list[str]:
+    """The PEM chain of the client certificate the TLS layer verified (empty: none presented)."""
+    chain: list[str] = scope.get("extensions", {}).get("tls", {}).get("client_cert_chain") or []
+    return chain
+
+
 def client_certificate_der(request: Request) -> bytes | None:
     """The DER of the client certificate the TLS layer verified, if one was presented."""
-    chain = request.scope.get("extensions", {}).get("tls", {}).get("client_cert_chain") or []
+    chain = client_cert_chain(request.scope)
     return ssl.PEM_cert_to_DER_cert(chain[0]) if chain else None
 
 
