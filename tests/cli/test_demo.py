@@ -6,6 +6,7 @@ import os
 import re
 import shlex
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -13,12 +14,12 @@ from pathlib import Path
 import httpx
 
 from onshi import wire
-from tests.central.conftest import free_port
+from tests.central.conftest import free_port_block
 from tests.cli.conftest import ONSHI
 
 
 def test_demo_prints_working_copy_paste_commands(tmp_path: Path) -> None:
-    port = free_port()
+    port = free_port_block(3)  # central, central over mutual TLS, the desk
     log = tmp_path / "demo.log"
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -49,8 +50,34 @@ def test_demo_prints_working_copy_paste_commands(tmp_path: Path) -> None:
         _check_operator(text)
         assert (tmp_path / "demo" / "onshi.db").exists()
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        _stop(process)
+
+
+def test_demo_refuses_a_busy_port_at_once(tmp_path: Path) -> None:
+    """A port taken by another program is a one-line error before seeding, not a hang."""
+    port = free_port_block(3)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port + 1))
+        taken.listen()
+        done = subprocess.run(
+            [str(ONSHI), "demo", "--dir", str(tmp_path / "demo"), "--port", str(port)],
+            capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "200"},
+        )  # fmt: skip
+    assert done.returncode == 2
+    assert f"port {port + 1} is in use" in done.stdout, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not (tmp_path / "demo" / "onshi.db").exists()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C as a user would; a demo that does not stop is killed, and the test fails on it."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
         process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        raise
 
 
 def _check_terminal(text: str) -> None:

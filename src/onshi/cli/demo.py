@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import shlex
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def demo(
     facilities: int = typer.Option(300, help="facilities to seed on first run"),
 ) -> None:
     """Run the demo central (SQLite under DIR) and print how to try it."""
+    listeners = _bind_ports(port)  # first: a busy port is a clear error, not a hang after seeding
     directory.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{(directory / 'onshi.db').resolve()}"
     upgrade(DatabaseUrl.parse(url))
@@ -68,12 +70,38 @@ def demo(
     (directory / "demo.txt").write_text(instructions + "\n", encoding="utf-8")
     print(instructions, flush=True)  # plain: commands must stay copy-pasteable (no wrapping)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    asyncio.run(_serve(settings, port, directory))
+    asyncio.run(_serve(settings, listeners, directory))
 
 
-async def _serve(settings: Settings, port: int, directory: Path) -> None:
-    """Central for API keys on `port`, central with mutual TLS for the terminal on `port`+1,
-    and the demo clinic's terminal — until Ctrl-C."""
+DEMO_PORTS = 3  # central (API keys), central (mutual TLS, for the terminal), the desk
+
+
+def _bind_ports(port: int) -> list[socket.socket]:
+    """Listen on `port` … `port`+2 now and hand the sockets to the servers later, so another
+    program cannot take one in between."""
+    listeners: list[socket.socket] = []
+    for offset in range(DEMO_PORTS):
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listener.bind(("127.0.0.1", port + offset))
+        except OSError as error:
+            listener.close()
+            for taken in listeners:
+                taken.close()
+            console.print(
+                f"[red]port {port + offset} is in use ({error.strerror}); the demo needs "
+                f"{port}–{port + DEMO_PORTS - 1}: pass another --port[/red]"
+            )
+            raise typer.Exit(2) from None
+        listener.listen(128)
+        listeners.append(listener)
+    return listeners
+
+
+async def _serve(settings: Settings, listeners: list[socket.socket], directory: Path) -> None:
+    """Central for API keys on the first listener, central with mutual TLS for the terminal on
+    the second, the desk on the third, and the demo clinic's terminal — until Ctrl-C."""
     # Imported here, not at the top: every other `onshi` command starts faster without them.
     import uvicorn
 
@@ -84,6 +112,8 @@ async def _serve(settings: Settings, port: int, directory: Path) -> None:
     from onshi.terminal.agent import TerminalAgent
     from onshi.terminal.client import CentralClient, Credentials
 
+    plain_socket, secure_socket, desk_socket = listeners
+    port = plain_socket.getsockname()[1]
     ssl = tls_options(settings.facility_ca_dir, settings.pki_dir, "127.0.0.1", None, None)
     plain = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -128,7 +158,12 @@ async def _serve(settings: Settings, port: int, directory: Path) -> None:
         await client.close()
         plain.should_exit = secure.should_exit = desk.should_exit = True
 
-    await asyncio.gather(plain.serve(), secure.serve(), desk.serve(), shutdown())
+    await asyncio.gather(
+        plain.serve([plain_socket]),
+        secure.serve([secure_socket]),
+        desk.serve([desk_socket]),
+        shutdown(),
+    )
 
 
 DESK_PORT_OFFSET = 2
