@@ -1,11 +1,15 @@
 """Batch inquiry (一括照会) entries per second, end to end, against PostgreSQL.
 
-Uploads 10 OQSmuquc01req files of 10,000 entries through central's terminal route (real
-HTTP), lets `onshi worker --processes W` answer them, and downloads every OQSmuquc02res.
+With `onshi worker --processes W --concurrency C` running, as deployed, one receipt computer
+uploads 10 OQSmuquc01req files of 10,000 entries through central's terminal route (real
+HTTP) while another fetches each OQSmuquc02res as a receipt computer does: it sends the
+download request, gets 処理中 (SegmentOfResult 2) until the batch is answered, and asks again
+with a new request. `--sequential` runs the earlier shape instead: every upload, then the
+workers started, every batch polled through the JSON API, then every download.
 Beside it, in the same run, the floor: the same 100,000 card numbers looked up set-based by
 raw asyncpg, 500 per query, with no decision, audit or result.
 
-    python -m bench.batch_rate [--persons 1000000] [--files 10] [--workers 2]
+    python -m bench.batch_rate [--persons 1000000] [--files 10] [--workers 2] [--concurrency 2] [--sequential]
 """
 
 from __future__ import annotations
@@ -13,12 +17,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import queue
 import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import asyncpg
@@ -63,6 +70,17 @@ def send(client: httpx.Client, name: str, data: bytes) -> bytes:
     return response.content
 
 
+def reception_number(receipt: bytes) -> str:
+    body = wire.parse(receipt, wire.MessageKind.BULK_INQUIRY_RECEIPT).document["MessageBody"]
+    return str(body["ReceptionNumber"])
+
+
+def answered(result: bytes) -> bool:
+    """Whether a downloaded OQSmuquc02res holds the results (SegmentOfResult 1), not 処理中;
+    read from the header, at the start of the file, without parsing the 18 MB."""
+    return b"<SegmentOfResult>1</SegmentOfResult>" in result[:4096]
+
+
 def download_request(reception_number: str) -> bytes:
     document = {
         "MessageHeader": {"MedicalInstitutionCode": BENCH_FACILITY.code.digits},
@@ -71,10 +89,10 @@ def download_request(reception_number: str) -> bytes:
     return wire.to_xml(document, wire.MessageKind.BULK_INQUIRY_DOWNLOAD_REQUEST)
 
 
-def start_workers(url: str, processes: int) -> subprocess.Popen[bytes]:
+def start_workers(url: str, processes: int, concurrency: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ONSHI_DATABASE_URL": url, "ONSHI_RATE_LIMIT": "0"}
     onshi = Path(sys.executable).with_name("onshi")
-    command = [str(onshi), "worker", "--processes", str(processes)]
+    command = [str(onshi), "worker", "--processes", str(processes), "--concurrency", str(concurrency)]
     return subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
 
 
@@ -134,12 +152,84 @@ async def raw_floor(url: str, people: list[Person]) -> float:
         await conn.close()
 
 
+WORKER_START_SECONDS = 3.0  # `onshi worker` processes importing and connecting
+POLL_SECONDS = 0.25
+Timings = dict[str, float]
+Run = tuple[Timings, list[bytes], subprocess.Popen[bytes]]
+
+
+def pipelined(
+    client: dict[str, Any], files: list[bytes], url: str, args: argparse.Namespace,
+    workers: subprocess.Popen[bytes] | None,
+) -> Run:  # fmt: skip
+    """Uploads in one thread, downloads in this one as each batch is answered, in order."""
+    assert workers is not None
+    numbers: queue.Queue[str] = queue.Queue()
+    timings: Timings = {}
+    started = time.perf_counter()
+
+    def upload() -> None:
+        with httpx.Client(**client) as uploader:
+            for n, data in enumerate(files):
+                numbers.put(reception_number(send(uploader, f"OQSmuquc01req_bench{n:04d}.xml", data)))
+        timings[f"first upload → all {len(files)} uploaded"] = time.perf_counter() - started
+
+    thread = threading.Thread(target=upload)
+    thread.start()
+    results: list[bytes] = []
+    with httpx.Client(**client) as downloader:
+        for n in range(len(files)):
+            number = numbers.get(timeout=600)
+            for attempt in range(100_000):  # a new request (file name, id) each time, as a terminal does
+                result = send(
+                    downloader, f"OQSmuquc02req_bench{n:04d}_{attempt}.xml", download_request(number)
+                )
+                if answered(result):
+                    break
+                time.sleep(POLL_SECONDS)
+            results.append(result)
+            if n == 0:
+                timings["first upload → first result downloaded"] = time.perf_counter() - started
+    thread.join()
+    timings[f"first upload → all {len(files)} results downloaded"] = time.perf_counter() - started
+    return timings, results, workers
+
+
+def sequential(
+    client: dict[str, Any], files: list[bytes], url: str, args: argparse.Namespace,
+    workers: subprocess.Popen[bytes] | None,
+) -> Run:  # fmt: skip
+    """Every upload; then the workers started and each batch polled through the JSON API;
+    then every download."""
+    timings: Timings = {}
+    with httpx.Client(**client) as http:
+        started = time.perf_counter()
+        receipts = [send(http, f"OQSmuquc01req_bench{n:04d}.xml", data) for n, data in enumerate(files)]
+        timings[f"first upload → all {len(files)} uploaded"] = time.perf_counter() - started
+        numbers = [reception_number(receipt) for receipt in receipts]
+        workers = start_workers(url, args.workers, args.concurrency)
+        for number in numbers:  # in upload order, which is the order workers take them
+            while http.get(f"/api/v1/batches/{number}").json()["status"] != "done":
+                time.sleep(POLL_SECONDS)
+        timings["first upload → all answered (workers started after the uploads)"] = (
+            time.perf_counter() - started
+        )
+        results = [
+            send(http, f"OQSmuquc02req_bench{n:04d}.xml", download_request(number))
+            for n, number in enumerate(numbers)
+        ]
+        timings[f"first upload → all {len(files)} results downloaded"] = time.perf_counter() - started
+    return timings, results, workers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--files", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=2, help="chunks at once per worker process")
     parser.add_argument("--port", type=int, default=18766)
+    parser.add_argument("--sequential", action="store_true", help="upload all, then answer, then download")
     args = parser.parse_args()
     print(server_description(), flush=True)
     with timed() as prepared:
@@ -157,33 +247,19 @@ def main() -> None:
     database_before = cpu_seconds(postgres_processes(url))
     workers = None
     cpu: dict[str, float] = {}
+    client = {"base_url": f"http://127.0.0.1:{args.port}", "headers": {"Authorization": f"Bearer {key}"},
+              "timeout": 120}  # fmt: skip
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{args.port}", headers={"Authorization": f"Bearer {key}"},
-                          timeout=120) as client:  # fmt: skip
-            started = time.perf_counter()
-            receipts = [send(client, f"OQSmuquc01req_bench{n:04d}.xml", data) for n, data in enumerate(files)]
-            uploaded = time.perf_counter() - started
-            numbers = [
-                wire.parse(r, wire.MessageKind.BULK_INQUIRY_RECEIPT).document["MessageBody"][
-                    "ReceptionNumber"
-                ]
-                for r in receipts
-            ]
-            workers = start_workers(url, args.workers)
-            for number in numbers:  # in upload order, which is the order workers take them
-                while client.get(f"/api/v1/batches/{number}").json()["status"] != "done":
-                    time.sleep(0.25)
-            answered = time.perf_counter() - started
-            results = [
-                send(client, f"OQSmuquc02req_bench{n:04d}.xml", download_request(number))
-                for n, number in enumerate(numbers)
-            ]
-            finished = time.perf_counter() - started
-            # CPU seconds each part used (a shared machine stretches wall time, not these).
-            cpu["workers"] = sum(cpu_seconds(server_processes(workers)).values())
-            cpu["central"] = cpu_used(central_before, cpu_seconds(server_processes(central)))
-            backends = cpu_seconds(postgres_processes(url))  # the workers' connected after the start
-            cpu["PostgreSQL backends"] = sum(t - database_before.get(pid, 0.0) for pid, t in backends.items())
+        if not args.sequential:  # running before the first upload, as deployed
+            workers = start_workers(url, args.workers, args.concurrency)
+            time.sleep(WORKER_START_SECONDS)
+        run = sequential if args.sequential else pipelined
+        timings, results, workers = run(client, files, url, args, workers)
+        # CPU seconds each part used (a shared machine stretches wall time, not these).
+        cpu["workers"] = sum(cpu_seconds(server_processes(workers)).values())
+        cpu["central"] = cpu_used(central_before, cpu_seconds(server_processes(central)))
+        backends = cpu_seconds(postgres_processes(url))  # the workers' connected after the start
+        cpu["PostgreSQL backends"] = sum(t - database_before.get(pid, 0.0) for pid, t in backends.items())
     finally:
         if workers is not None:
             stop_workers(workers)
@@ -191,10 +267,14 @@ def main() -> None:
     units = sum(len(wire.parse(r, wire.MessageKind.BULK_INQUIRY_RESULT).document["MessageBody"]["BulkConfirmUnit"])
                 for r in results)  # fmt: skip
     assert units == total, (units, total)
-    figure(f"upload {args.files} files (wire parse + store)", uploaded, "s", f"{total:,} entries")
+    shape = "sequential" if args.sequential else "pipelined"
+    figure(
+        f"{shape}: {args.workers} worker process(es) × {args.concurrency} chunks at once", total, "entries"
+    )
     figure("raw set-based lookup of the same keys (floor)", total / floor, "entries/s", f"{floor:.2f} s")
-    figure(f"uploaded → all answered, {args.workers} worker process(es)", answered, "s")
-    figure(f"uploaded → all {args.files} results downloaded", finished, "s")
+    for label, seconds in timings.items():
+        figure(label, seconds, "s")
+    finished = timings[f"first upload → all {args.files} results downloaded"]
     for part, seconds in cpu.items():
         figure(f"CPU of {part} per entry", seconds / total * 1e6, "µs", f"{seconds:.1f} s in all")
     figure(f"batch inquiry end to end, {args.workers} worker(s)", total / finished, "entries/s",

@@ -15,7 +15,7 @@ from onshi.domain.actors import Actor, ActorKind, Channel
 from onshi.domain.batch import CHUNK_SIZE, BatchKind, BatchStatus
 from onshi.domain.facility import Facility, FacilityCode, FacilityType
 from onshi.services import batch_answers, batches
-from onshi.services.batch_worker import run_worker
+from onshi.services.batch_worker import run_worker, run_workers
 from onshi.services.reference_numbers import ReferenceEntry, register_reference_numbers
 from onshi.store import batches as store
 from onshi.store import facilities
@@ -222,4 +222,26 @@ async def test_concurrent_workers_answer_each_entry_exactly_once(
     assert sum(answered) == 6
     done = await batches.find(registry, CLINIC, batch.reception_number)
     assert done is not None and (done.status, done.done) == (BatchStatus.DONE, count)
+    assert await audit_count(registry, "confirm.batch") == count
+
+
+async def test_loops_of_one_process_share_its_pool_and_answer_each_entry_once(
+    registry: Database, database_url: str
+) -> None:
+    """`onshi worker --concurrency 3`: three loops on one pool (PostgreSQL; SQLite runs one)."""
+    count = CHUNK_SIZE * 6
+    batch, _ = await batches.submit(
+        registry, CLINIC, inquiry([person(ArbitraryIdentifier=str(n)) for n in range(count)])
+    )
+    worker_db = Database.open(database_url, pool_size=4)
+    try:
+        assert await run_workers(worker_db, asyncio.Event(), 3, until_idle=True) == 6
+    finally:
+        await worker_db.close()
+    done = await batches.find(registry, CLINIC, batch.reception_number)
+    assert done is not None and (done.status, done.done) == (BatchStatus.DONE, count)
+    units = await batches.results(registry, done)
+    assert [u["QualificationConfirmSearchInfo"]["ArbitraryIdentifier"] for u in units] == [
+        str(n) for n in range(count)
+    ]
     assert await audit_count(registry, "confirm.batch") == count

@@ -67,13 +67,27 @@ def test_render_edge_cases(value: dict[str, Any]) -> None:
     assert _codec.render(value, SPEC) + "\n" == lxml_text(value, SPEC)
 
 
-@pytest.mark.parametrize("bad", ["\x00", "a\x07b", "\x1f", "\ufffe", "\uffff"])
+@pytest.mark.parametrize("bad", ["\x00", "a\x07b", "\x0b", "\x0c", "\x1f", "\ufffe", "\uffff"])
 def test_render_refuses_what_lxml_refuses(bad: str) -> None:
     spec = Field("R", children=(Field("A"),))
     with pytest.raises(ValueError, match="XML compatible"):
         lxml_text({"A": bad}, spec)
     with pytest.raises(ValueError, match="XML compatible"):
         _codec.render({"A": bad}, spec)
+
+
+@pytest.mark.parametrize("bad", ["\ud800", "x\udfff"])
+def test_render_refuses_lone_surrogates_as_lxml_does(bad: str) -> None:
+    spec = Field("R", children=(Field("A"),))
+    with pytest.raises(UnicodeEncodeError, match="surrogates not allowed"):  # lxml: while encoding
+        lxml_text({"A": bad}, spec)
+    with pytest.raises(ValueError, match="XML compatible"):
+        _codec.render({"A": bad}, spec)
+
+
+def test_render_keeps_tab_line_feed_and_carriage_return() -> None:
+    spec = Field("R", children=(Field("A"),))
+    assert _codec.render({"A": "a\tb\nc\rd"}, spec) + "\n" == lxml_text({"A": "a\tb\nc\rd"}, spec)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

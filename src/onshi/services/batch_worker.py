@@ -1,6 +1,7 @@
 """The batch worker loop: answer pending chunks until stopped, wait when there are none,
-ride out database outages. Run as many as wanted (`onshi worker --processes N`): on
-PostgreSQL they share the work through SKIP LOCKED; on SQLite they take turns."""
+ride out database outages. Run as many as wanted (`onshi worker --processes N
+--concurrency C`): on PostgreSQL they share the work through SKIP LOCKED; on SQLite they
+take turns."""
 
 from __future__ import annotations
 
@@ -39,6 +40,15 @@ async def run_worker(db: Database, stop: asyncio.Event, until_idle: bool = False
             break
         await _wait(stop, IDLE_SECONDS)
     return answered
+
+
+async def run_workers(db: Database, stop: asyncio.Event, concurrency: int, until_idle: bool = False) -> int:
+    """`concurrency` worker loops in this process, each on its own connection: while one
+    waits for the database (a chunk is ten round trips and a commit), another computes, so a
+    process keeps its core busy. On SQLite one loop: its writers take turns anyway."""
+    loops = 1 if db.url.is_sqlite else max(1, concurrency)
+    answered = await asyncio.gather(*(run_worker(db, stop, until_idle) for _ in range(loops)))
+    return sum(answered)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

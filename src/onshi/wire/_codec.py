@@ -7,7 +7,6 @@ exact: declared order, no empty optional elements, canonical code values.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,6 +66,10 @@ def check(value: str, spec: Field, path: str) -> str | None:
     return value
 
 
+def _missing(path: str, spec: Field) -> WireError:
+    return WireError(WireErrorKind.MISSING_ELEMENT, f"{path}/{spec.name}: 必須の要素がありません", spec.name)
+
+
 def _tag(node: Any) -> str | None:
     """An element's name; None for non-element nodes (entity references and the like)."""
     return node.tag if isinstance(node.tag, str) else None
@@ -90,6 +93,13 @@ def read(element: etree._Element, spec: Field, path: str = "", lenient: bool = F
         return _read_wrapper(element, spec, path, lenient)
     if not spec.is_group:
         return _leaf(element, spec, path)
+    leaves = _flat_leaves(spec)
+    if leaves is not None:
+        return _read_flat(element, leaves, path, lenient)
+    return _read_group(element, spec, path, lenient)
+
+
+def _read_group(element: etree._Element, spec: Field, path: str, lenient: bool) -> dict[str, Any]:
     present = _children_by_name(element)
     result: dict[str, Any] = {}
     for child_spec in spec.children:
@@ -98,13 +108,45 @@ def read(element: etree._Element, spec: Field, path: str = "", lenient: bool = F
         values = [] if absent else _read_child(present, child_spec, path, lenient)
         if not values:
             if child_spec.required and not lenient:
-                raise WireError(
-                    WireErrorKind.MISSING_ELEMENT,
-                    f"{path}/{child_spec.name}: 必須の要素がありません",
-                    child_spec.name,
-                )
+                raise _missing(path, child_spec)
             continue
         result[child_spec.name] = values if child_spec.repeated or child_spec.item else values[0]
+    return result
+
+
+# A group whose children are all single leaves (a bulk request's thousands of entries, most
+# bodies) is read in one pass over its elements: the same values and errors as `_read_group`
+# (the first element of a name, the declared name before its alternatives; errors in
+# declared order) without the per-child lists.
+Leaves = tuple[tuple[Field, tuple[str, ...]], ...]
+_FLAT: dict[int, Leaves | None] = {}  # by id, as below
+
+
+def _flat_leaves(spec: Field) -> Leaves | None:
+    if id(spec) not in _FLAT:
+        flat = all(c.item is None and not c.children and not c.repeated for c in spec.children)
+        _FLAT[id(spec)] = tuple((c, c.alt_names) for c in spec.children) if flat else None
+    return _FLAT[id(spec)]
+
+
+def _read_flat(element: etree._Element, leaves: Leaves, path: str, lenient: bool) -> dict[str, Any]:
+    first: dict[str, etree._Element] = {}
+    for child in element:
+        tag = child.tag
+        if type(tag) is str and tag not in first:  # comments and entities have no str tag
+            first[tag] = child
+    result: dict[str, Any] = {}
+    for spec, alt_names in leaves:
+        node = first.get(spec.name)
+        for alt in alt_names if node is None else ():
+            if (node := first.get(alt)) is not None:
+                break
+        value = None if node is None else _leaf(node, spec, f"{path}/{spec.name}")
+        if value is None:
+            if spec.required and not lenient:
+                raise _missing(path, spec)
+            continue
+        result[spec.name] = value
     return result
 
 
@@ -235,7 +277,7 @@ def _fill(element: etree._Element, value: Any, spec: Field) -> None:
 # with only text on one line, `<x/>` when empty; text escapes &, <, > and CR). Text that lxml
 # would refuse (control characters) is refused here too, with lxml's ValueError.
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 13))  # C0 controls but TAB, LF, CR
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
@@ -243,11 +285,26 @@ def render(value: Any, spec: Field, depth: int = 0) -> str:
     """The element `build(value, spec)` as lxml's pretty print writes it at `depth` (its
     first line not indented, no line break after it)."""
     text = _element(spec.name, value, spec, depth)[0]
-    if _NOT_XML.search(text):  # once over the whole text: element names never match
+    if not _xml_compatible(text):  # once over the whole text: element names never match
         raise ValueError(
             "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters"
         )
     return text
+
+
+def _xml_compatible(text: str) -> bool:
+    """No character XML 1.0 forbids: C0 controls but TAB/LF/CR, lone surrogates, U+FFFE/FFFF.
+    UTF-8 encoding (which refuses surrogates) and a byte deletion run in C at ≈ 2 ns a
+    character; a regular expression's character class took ≈ 5 ns."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return (
+        len(data.translate(None, _CONTROL_BYTES)) == len(data)
+        and "\ufffe" not in text
+        and "\uffff" not in text
+    )
 
 
 def _text(value: Any) -> str:
