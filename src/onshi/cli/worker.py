@@ -41,7 +41,8 @@ def worker(
         return
     context = multiprocessing.get_context("spawn")
     children = [
-        context.Process(target=_run, args=(url, until_idle, concurrency), name=f"worker-{n}") for n in range(processes)
+        context.Process(target=_run, args=(url, until_idle, concurrency), name=f"worker-{n}")
+        for n in range(processes)
     ]
     for child in children:
         child.start()
