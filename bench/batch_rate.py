@@ -9,7 +9,7 @@ workers started, every batch polled through the JSON API, then every download.
 Beside it, in the same run, the floor: the same 100,000 card numbers looked up set-based by
 raw asyncpg, 500 per query, with no decision, audit or result.
 
-    python -m bench.batch_rate [--persons 1000000] [--files 10] [--workers 2] [--concurrency 2] [--sequential]
+    python -m bench.batch_rate [--persons 1000000] [--files 10] [--workers 2] [--concurrency 1] [--sequential]
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--files", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--concurrency", type=int, default=2, help="chunks at once per worker process")
+    parser.add_argument("--concurrency", type=int, default=1, help="chunks at once per worker process")
     parser.add_argument("--port", type=int, default=18766)
     parser.add_argument("--sequential", action="store_true", help="upload all, then answer, then download")
     args = parser.parse_args()

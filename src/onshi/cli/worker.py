@@ -16,7 +16,9 @@ from onshi.services.batch_worker import run_workers
 from onshi.store.database import Database
 from onshi.store.engine import DatabaseUrl
 
-DEFAULT_CONCURRENCY = 2  # bench/README.md, batch inquiry: a chunk waits on PostgreSQL about half its time
+# More loops pay when PostgreSQL is across a network; on 2 local cores the CPU is the limit
+# and 1 or 2 measured the same (bench/README.md, batch inquiry).
+DEFAULT_CONCURRENCY = 1
 
 
 def worker(
