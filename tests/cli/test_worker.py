@@ -57,7 +57,7 @@ def test_kill_9_mid_batch_then_restart_answers_every_entry_once(onshi: Cli, data
     number = run(database_url, submit)
     env = {**os.environ, "ONSHI_DATABASE_URL": database_url}
     worker = subprocess.Popen(
-        [str(ONSHI), "worker", "--processes", "2"],
+        [str(ONSHI), "worker", "--processes", "2", "--concurrency", "2"],  # 4 loops on PostgreSQL
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
