@@ -142,7 +142,10 @@ def joined_result_xml(
     text = etree.tostring(root, encoding="unicode", pretty_print=True)
     before, placeholder, after = text.partition(f"<{unit_name}>{_UNIT_PLACEHOLDER}</{unit_name}>")
     assert placeholder, "the placeholder unit is in the shell"
-    return _xml.serialise_text(before + _UNIT_INDENT.join(parts) + after, encoding)
+    pieces = [before]
+    for n, part in enumerate(parts):
+        pieces += [_UNIT_INDENT, part] if n else [part]
+    return _xml.serialise_pieces([*pieces, after], encoding)
 
 
 def confirm_unit(
