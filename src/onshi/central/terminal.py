@@ -13,7 +13,11 @@ lease expires).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import re
+from collections.abc import AsyncIterator
 from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Request
@@ -25,9 +29,11 @@ from onshi.central.responses import problem
 from onshi.domain.actors import ActorKind
 from onshi.services.request_files import NotARequest, answer_file
 from onshi.store import terminal_requests
+from onshi.store.database import Database
 from onshi.store.terminal_requests import StoredResult
 from onshi.terminal.protocol import FILENAME_HEADER, REQUEST_ID_HEADER, REQUESTS_PATH, RESULT_FILENAME_HEADER
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["terminal"])
 FACILITY = frozenset({ActorKind.FACILITY})
 REQUEST_ID = re.compile(r"[A-Za-z0-9_.-]{1,100}")
@@ -58,9 +64,10 @@ async def terminal_request(request: Request) -> Response:
                 503, "in_progress", "この要求は処理中です。しばらくして再送してください", RETRY_LATER
             )
         try:
-            result_name, answer = await answer_file(
-                central.db, central.audit, actor, filename, await request.body()
-            )
+            async with renewing_claim(central.db, actor.id, request_id):
+                result_name, answer = await answer_file(
+                    central.db, central.audit, actor, filename, await request.body()
+                )
         except NotARequest as error:
             return problem(422, "not_a_request", str(error))
         async with central.db.write() as conn:
@@ -73,3 +80,26 @@ async def terminal_request(request: Request) -> Response:
         {RESULT_FILENAME_HEADER: quote(stored.result_filename)},
         media_type="application/xml",
     )
+
+
+@contextlib.asynccontextmanager
+async def renewing_claim(db: Database, facility_code: str, request_id: str) -> AsyncIterator[None]:
+    """The claim renewed every third of its lease while the body runs: only a claim whose
+    process died expires."""
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(terminal_requests.CLAIM_LEASE.total_seconds() / 3)
+            try:
+                async with db.write() as conn:
+                    await terminal_requests.renew(conn, facility_code, request_id)
+            except Exception:  # the answer itself will meet the outage; keep trying
+                log.warning("claim of %s/%s not renewed", facility_code, request_id, exc_info=True)
+
+    renewer = asyncio.create_task(renew())
+    try:
+        yield
+    finally:
+        renewer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewer

@@ -88,3 +88,16 @@ async def claim(conn: AsyncConnection, facility_code: str, request_id: str) -> b
         .values(claimed_at=now)
     )
     return taken_over.rowcount == 1
+
+
+async def renew(conn: AsyncConnection, facility_code: str, request_id: str) -> None:
+    """Keep a claim fresh while its request is being answered: a live answer that takes longer
+    than the lease (an overloaded server) is not taken over by a resend and run twice."""
+    await conn.execute(
+        update(terminal_request_claims)
+        .where(
+            terminal_request_claims.c.facility_code == facility_code,
+            terminal_request_claims.c.request_id == request_id,
+        )
+        .values(claimed_at=now_jst())
+    )
