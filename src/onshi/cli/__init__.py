@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
 from onshi.cli import (
     audit,
@@ -55,5 +59,29 @@ app.command("worker")(worker.worker)
 app.command("help")(help.help_command)
 
 
+DATABASE_UNREACHABLE = 3  # exit status: nothing was done, try again when the database is up
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except (OperationalError, InterfaceError) as error:
+        # One clear line for the operator, not a driver traceback (the cause's first line says why).
+        from onshi.cli._common import errors, settings
+
+        reason = str(error.orig or error).strip().splitlines()[0]
+        errors.print(
+            f"[red]データベースに接続できません / cannot reach the database {_shown(settings().database_url)}: "
+            f"{reason}[/red]",
+            markup=True,
+            highlight=False,
+        )
+        sys.exit(DATABASE_UNREACHABLE)
+
+
+def _shown(url: str) -> str:
+    """The database URL without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(ONSHI_DATABASE_URL)"
