@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -155,15 +156,12 @@ async def raw_floor(url: str, people: list[Person]) -> float:
 WORKER_START_SECONDS = 3.0  # `onshi worker` processes importing and connecting
 POLL_SECONDS = 0.25
 Timings = dict[str, float]
-Run = tuple[Timings, list[bytes], subprocess.Popen[bytes]]
+Run = tuple[Timings, list[bytes]]
 
 
-def pipelined(
-    client: dict[str, Any], files: list[bytes], url: str, args: argparse.Namespace,
-    workers: subprocess.Popen[bytes] | None,
-) -> Run:  # fmt: skip
-    """Uploads in one thread, downloads in this one as each batch is answered, in order."""
-    assert workers is not None
+def pipelined(client: dict[str, Any], files: list[bytes]) -> Run:
+    """Uploads in one thread, downloads in this one as each batch is answered, in order
+    (the workers are already running)."""
     numbers: queue.Queue[str] = queue.Queue()
     timings: Timings = {}
     started = time.perf_counter()
@@ -192,13 +190,10 @@ def pipelined(
                 timings["first upload → first result downloaded"] = time.perf_counter() - started
     thread.join()
     timings[f"first upload → all {len(files)} results downloaded"] = time.perf_counter() - started
-    return timings, results, workers
+    return timings, results
 
 
-def sequential(
-    client: dict[str, Any], files: list[bytes], url: str, args: argparse.Namespace,
-    workers: subprocess.Popen[bytes] | None,
-) -> Run:  # fmt: skip
+def sequential(client: dict[str, Any], files: list[bytes], start_workers: Callable[[], None]) -> Run:
     """Every upload; then the workers started and each batch polled through the JSON API;
     then every download."""
     timings: Timings = {}
@@ -207,7 +202,7 @@ def sequential(
         receipts = [send(http, f"OQSmuquc01req_bench{n:04d}.xml", data) for n, data in enumerate(files)]
         timings[f"first upload → all {len(files)} uploaded"] = time.perf_counter() - started
         numbers = [reception_number(receipt) for receipt in receipts]
-        workers = start_workers(url, args.workers, args.concurrency)
+        start_workers()
         for number in numbers:  # in upload order, which is the order workers take them
             while http.get(f"/api/v1/batches/{number}").json()["status"] != "done":
                 time.sleep(POLL_SECONDS)
@@ -219,7 +214,7 @@ def sequential(
             for n, number in enumerate(numbers)
         ]
         timings[f"first upload → all {len(files)} results downloaded"] = time.perf_counter() - started
-    return timings, results, workers
+    return timings, results
 
 
 def main() -> None:
@@ -245,24 +240,29 @@ def main() -> None:
     central = serve_onshi(url, 1, args.port)
     central_before = cpu_seconds(server_processes(central))
     database_before = cpu_seconds(postgres_processes(url))
-    workers = None
+    workers: list[subprocess.Popen[bytes]] = []  # started here or, --sequential, mid-run
     cpu: dict[str, float] = {}
     client = {"base_url": f"http://127.0.0.1:{args.port}", "headers": {"Authorization": f"Bearer {key}"},
               "timeout": 120}  # fmt: skip
+
+    def start() -> None:
+        workers.append(start_workers(url, args.workers, args.concurrency))
+
     try:
-        if not args.sequential:  # running before the first upload, as deployed
-            workers = start_workers(url, args.workers, args.concurrency)
+        if args.sequential:
+            timings, results = sequential(client, files, start)
+        else:  # running before the first upload, as deployed
+            start()
             time.sleep(WORKER_START_SECONDS)
-        run = sequential if args.sequential else pipelined
-        timings, results, workers = run(client, files, url, args, workers)
+            timings, results = pipelined(client, files)
         # CPU seconds each part used (a shared machine stretches wall time, not these).
-        cpu["workers"] = sum(cpu_seconds(server_processes(workers)).values())
+        cpu["workers"] = sum(cpu_seconds(server_processes(workers[0])).values())
         cpu["central"] = cpu_used(central_before, cpu_seconds(server_processes(central)))
         backends = cpu_seconds(postgres_processes(url))  # the workers' connected after the start
         cpu["PostgreSQL backends"] = sum(t - database_before.get(pid, 0.0) for pid, t in backends.items())
     finally:
-        if workers is not None:
-            stop_workers(workers)
+        for process in workers:
+            stop_workers(process)
         stop(central)
     units = sum(len(wire.parse(r, wire.MessageKind.BULK_INQUIRY_RESULT).document["MessageBody"]["BulkConfirmUnit"])
                 for r in results)  # fmt: skip

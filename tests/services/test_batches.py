@@ -206,13 +206,19 @@ async def test_a_worker_that_dies_mid_chunk_leaves_it_for_the_next(registry: Dat
     assert await audit_count(registry, "confirm.batch") == 1
 
 
+async def numbered_batch(registry: Database, count: int) -> store.Batch:
+    """An inquiry of `count` entries whose ArbitraryIdentifier is their place: 0, 1, …"""
+    batch, _ = await batches.submit(
+        registry, CLINIC, inquiry([person(ArbitraryIdentifier=str(n)) for n in range(count)])
+    )
+    return batch
+
+
 async def test_concurrent_workers_answer_each_entry_exactly_once(
     registry: Database, database_url: str
 ) -> None:
     count = CHUNK_SIZE * 6
-    batch, _ = await batches.submit(
-        registry, CLINIC, inquiry([person(ArbitraryIdentifier=str(n)) for n in range(count)])
-    )
+    batch = await numbered_batch(registry, count)
     others = [Database.open(database_url, pool_size=2) for _ in range(3)]
     try:
         answered = await asyncio.gather(*(drain(db) for db in others))
@@ -230,9 +236,7 @@ async def test_loops_of_one_process_share_its_pool_and_answer_each_entry_once(
 ) -> None:
     """`onshi worker --concurrency 3`: three loops on one pool (PostgreSQL; SQLite runs one)."""
     count = CHUNK_SIZE * 6
-    batch, _ = await batches.submit(
-        registry, CLINIC, inquiry([person(ArbitraryIdentifier=str(n)) for n in range(count)])
-    )
+    batch = await numbered_batch(registry, count)
     worker_db = Database.open(database_url, pool_size=4)
     try:
         assert await run_workers(worker_db, asyncio.Event(), 3, until_idle=True) == 6

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from onshi.wire._codec import _flat_leaves, _read_flat, _read_group
+from onshi.wire._codec import _is_flat, _read_flat, _read_group
 from onshi.wire._errors import WireError
 from onshi.wire._spec import Field
 from onshi.wire.messages import MESSAGES
@@ -27,7 +27,7 @@ def _groups(spec: Field) -> Iterator[Field]:
 
 
 FLAT = sorted(
-    {id(g): g for m in MESSAGES.values() for g in _groups(m.spec) if _flat_leaves(g) is not None}.values(),
+    {id(g): g for m in MESSAGES.values() for g in _groups(m.spec) if _is_flat(g)}.values(),
     key=lambda g: g.name,
 )
 
@@ -74,9 +74,8 @@ def _outcome(read: Any, *arguments: Any) -> tuple[str, Any]:
 @given(arrangements(), st.booleans())
 def test_flat_and_general_readers_agree(arrangement: tuple[Field, etree._Element], lenient: bool) -> None:
     group, element = arrangement
-    leaves = _flat_leaves(group)
-    assert leaves is not None
+    assert _is_flat(group)
     path = f"Root/{group.name}"
-    assert _outcome(_read_flat, element, leaves, path, lenient) == _outcome(
+    assert _outcome(_read_flat, element, group, path, lenient) == _outcome(
         _read_group, element, group, path, lenient
     )

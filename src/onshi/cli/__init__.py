@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import typer
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
 from onshi.cli import (
@@ -30,6 +29,8 @@ from onshi.cli import (
     terminal,
     worker,
 )
+from onshi.cli._common import errors, settings
+from onshi.store.engine import DatabaseUrl
 
 app = typer.Typer(
     name="onshi",
@@ -67,8 +68,6 @@ def main() -> None:
         app()
     except (OperationalError, InterfaceError) as error:
         # One clear line for the operator, not a driver traceback (the cause's first line says why).
-        from onshi.cli._common import errors, settings
-
         reason = str(error.orig or error).strip().splitlines()[0]
         errors.print(
             f"[red]データベースに接続できません / cannot reach the database {_shown(settings().database_url)}: "
@@ -82,6 +81,6 @@ def main() -> None:
 def _shown(url: str) -> str:
     """The database URL without its password."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+        return DatabaseUrl.parse(url).render()
+    except (ArgumentError, ValueError):
         return "(ONSHI_DATABASE_URL)"

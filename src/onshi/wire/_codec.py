@@ -93,9 +93,8 @@ def read(element: etree._Element, spec: Field, path: str = "", lenient: bool = F
         return _read_wrapper(element, spec, path, lenient)
     if not spec.is_group:
         return _leaf(element, spec, path)
-    leaves = _flat_leaves(spec)
-    if leaves is not None:
-        return _read_flat(element, leaves, path, lenient)
+    if _is_flat(spec):
+        return _read_flat(element, spec, path, lenient)
     return _read_group(element, spec, path, lenient)
 
 
@@ -118,27 +117,28 @@ def _read_group(element: etree._Element, spec: Field, path: str, lenient: bool) 
 # bodies) is read in one pass over its elements: the same values and errors as `_read_group`
 # (the first element of a name, the declared name before its alternatives; errors in
 # declared order) without the per-child lists.
-Leaves = tuple[tuple[Field, tuple[str, ...]], ...]
-_FLAT: dict[int, Leaves | None] = {}  # by id, as below
+_FLAT: dict[int, bool] = {}  # by id, as below
 
 
-def _flat_leaves(spec: Field) -> Leaves | None:
-    if id(spec) not in _FLAT:
-        flat = all(c.item is None and not c.children and not c.repeated for c in spec.children)
-        _FLAT[id(spec)] = tuple((c, c.alt_names) for c in spec.children) if flat else None
-    return _FLAT[id(spec)]
+def _is_flat(spec: Field) -> bool:
+    flat = _FLAT.get(id(spec))
+    if flat is None:
+        flat = _FLAT[id(spec)] = all(
+            c.item is None and not c.children and not c.repeated for c in spec.children
+        )
+    return flat
 
 
-def _read_flat(element: etree._Element, leaves: Leaves, path: str, lenient: bool) -> dict[str, Any]:
+def _read_flat(element: etree._Element, group: Field, path: str, lenient: bool) -> dict[str, Any]:
     first: dict[str, etree._Element] = {}
     for child in element:
         tag = child.tag
         if type(tag) is str and tag not in first:  # comments and entities have no str tag
             first[tag] = child
     result: dict[str, Any] = {}
-    for spec, alt_names in leaves:
+    for spec in group.children:
         node = first.get(spec.name)
-        for alt in alt_names if node is None else ():
+        for alt in spec.alt_names if node is None else ():
             if (node := first.get(alt)) is not None:
                 break
         value = None if node is None else _leaf(node, spec, f"{path}/{spec.name}")
