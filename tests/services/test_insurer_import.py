@@ -146,3 +146,59 @@ async def test_repeated_rows_of_a_period_version_like_one_by_one(
     distinct = [address for before, address in itertools.pairwise(["", *seen]) if before != address]
     assert (current["version"], current["address"]) == (len(distinct), addresses[-1])
     assert versions == [(n, address) for n, address in enumerate(distinct[:-1], start=1)]
+
+
+def _versions_one_by_one(
+    rows: list[tuple[str, str]],
+) -> tuple[dict[str, tuple[int, str]], list[tuple[str, int, str]]]:
+    """The reference: rows (person's number, address) applied one at a time to an empty
+    registry — each person's current (version, address) and the history, in file order."""
+    current: dict[str, tuple[int, str]] = {}
+    history: list[tuple[str, int, str]] = []
+    for number, address in rows:
+        if number in current and current[number][1] == address:
+            continue
+        if number in current:
+            history.append((number, *current[number]))
+        current[number] = (current[number][0] + 1 if number in current else 1, address)
+    return current, history
+
+
+def _scenarios() -> list[list[tuple[str, str]]]:
+    import random
+
+    fixed = [
+        [("1", "A"), ("2", "A"), ("3", "A")],  # every period new: the direct insert
+        [("1", "A"), ("1", "A"), ("1", "B"), ("2", "X"), ("1", "B"), ("1", "A")],
+        [("1", "A"), ("2", "B"), ("3", "C"), ("1", "D")],  # a period met again in a later chunk
+    ]
+    chance = random.Random(7)
+    drawn = [
+        [(str(chance.randint(1, 4)), chance.choice("ABC")) for _ in range(chance.randint(1, 12))]
+        for _ in range(5)
+    ]
+    return fixed + drawn
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 5, 100])
+@pytest.mark.parametrize("rows", _scenarios())
+async def test_a_first_load_versions_like_one_by_one(
+    db: Database, rows: list[tuple[str, str]], chunk_size: int
+) -> None:
+    """Into an empty registry (where chunks are inserted directly until one meets a period
+    already loaded), any file and chunking make the versions and history of one-by-one loading."""
+    feed = [feed_row(insured_identification_number=number, address=address) for number, address in rows]
+    report = await load(db, feed, chunk_size=chunk_size)
+    current, history = _versions_one_by_one(rows)
+    assert report.loaded == len(current) + len(history)
+    assert report.unchanged == len(rows) - report.loaded
+    async with db.read() as conn:
+        stored = (await conn.execute(select(qualifications))).mappings().all()
+        old = (
+            (await conn.execute(select(qualification_history).order_by(qualification_history.c.id)))
+            .mappings()
+            .all()
+        )
+    assert {q["number"]: (q["version"], q["address"]) for q in stored} == current
+    assert sorted((h["number"], h["version"], h["address"]) for h in old) == sorted(history)
+    assert all(h["superseded_by_import_id"] == report.import_id for h in old)

@@ -74,14 +74,15 @@ def summary(report: ImportReport) -> tuple[Any, ...]:
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("piece_lines", [6, 7])  # 6: a piece ends inside the quoted line break
 async def test_parallel_import_matches_the_in_process_import(
-    pg_pair: tuple[Database, Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pg_pair: tuple[Database, Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece_lines: int
 ) -> None:
     single, parallel = pg_pair
     path = feed_file(tmp_path)
     expected = await run(single, path)  # small file: in-process
     monkeypatch.setattr(parallel_import, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel_import, "BLOCK_ROWS", 7)
+    monkeypatch.setattr(parallel_import, "BLOCK_ROWS", piece_lines)
     got = await run(parallel, path)
     assert summary(got) == summary(expected)
     # a line break inside a cell is refused, and later line numbers count it

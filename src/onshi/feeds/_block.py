@@ -10,7 +10,7 @@ for a single row; `insurer_csv.parse_csv` offers the same results row by row.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -18,6 +18,8 @@ from typing import Any
 from onshi.domain.errors import InvalidValue, Problem
 
 CellParser = Callable[[str], Any]
+# A whole column at once: its values, or None when some cell needs the cell parser (onshi.feeds._bulk).
+BulkParser = Callable[[Sequence[str]], list[Any] | None]
 CACHE_LIMIT = 50_000
 
 
@@ -78,10 +80,16 @@ class BlockValidator:
         cacheable: frozenset[str],
         required: Sequence[str],
         row_checks: Sequence[tuple[Sequence[str], RowCheck]],
+        bulk: Mapping[CellParser, BulkParser] | None = None,
     ) -> None:
         self.columns = list(columns)
         self._parsers = [parsers[column] for column in self.columns]
         self._caches: dict[str, dict[str, Any]] = {c: {} for c in self.columns if c in cacheable}
+        self._bulk = {
+            column: bulk[parse]
+            for column, parse in zip(self.columns, self._parsers, strict=True)
+            if bulk and parse in bulk and column not in self._caches
+        }
         self._required = [c for c in required if c in self.columns]
         self._row_checks = row_checks
 
@@ -115,6 +123,11 @@ class BlockValidator:
         errors: defaultdict[int, list[InvalidValue]],
     ) -> list[Any]:
         """Each distinct text is parsed once; the column is then filled at C speed."""
+        bulk = self._bulk.get(column)
+        if bulk is not None:
+            if (whole := bulk(raw)) is not None:
+                return whole
+            del self._bulk[column]  # this feed's column needs its cells parsed: no more tries
         cache = self._caches.get(column)
         known: dict[str, Any] = cache if cache is not None else {}
         if cache is not None and len(cache) >= CACHE_LIMIT:

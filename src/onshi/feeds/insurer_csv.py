@@ -42,7 +42,7 @@ from onshi.domain.qualification import (
     Qualification,
     SpecificDiseaseCertificate,
 )
-from onshi.feeds import _cells
+from onshi.feeds import _bulk, _cells
 from onshi.feeds._block import BlockValidator, RejectedRow, RowCheck, ValidatedBlock
 
 __all__ = ["AcceptedRow", "FeedFormatError", "FeedReader", "RejectedRow", "ValidatedBlock", "parse_csv"]
@@ -217,7 +217,9 @@ class FeedReader:
                 raise FeedFormatError("the file is empty: a header row is required") from None
             columns = read_header(header)
         self.columns = list(columns)
-        self._validator = BlockValidator(self.columns, PARSERS, CACHEABLE, REQUIRED_COLUMNS, ROW_CHECKS)
+        self._validator = BlockValidator(
+            self.columns, PARSERS, CACHEABLE, REQUIRED_COLUMNS, ROW_CHECKS, _bulk.BULK
+        )
 
     def next_block(self, size: int = BLOCK_ROWS) -> ValidatedBlock | None:
         """The next `size` records, validated; None at the end of the file."""

@@ -44,8 +44,11 @@ def start(database_url: str, columns: Sequence[str], allowed: Collection[str] | 
     _worker = _Worker(database_url, columns, allowed)
     # A chunk is hundreds of thousands of small objects freed by reference counting; the
     # cycle collector would rescan them again and again (a third of the staging time).
-    # It runs once per chunk instead, in `stage`.
+    # It runs once per chunk instead, in `stage`, over the youngest generation only: what the
+    # modules and the caches hold is scanned once and then left alone (a full collection per
+    # chunk, through the caches of parsed values, was a tenth of the worker's time).
     gc.disable()
+    gc.freeze()
 
 
 def stage(
@@ -54,7 +57,7 @@ def stage(
     """Validate `text` (whole CSV records starting at `first_line`) and COPY the accepted rows
     into the chunk's unlogged table. Returns rows read, rejections and insurers seen."""
     assert _worker is not None, "worker not started"
-    gc.collect()
+    gc.collect(0)  # cycles of the previous chunk are all young: nothing was collected since
     reader = FeedReader(text.splitlines(keepends=True), _worker.columns, first_line)
     block = reader.next_block(size=10**9)
     if block is None:

@@ -19,7 +19,7 @@ from onshi.domain.dates import now_jst
 from onshi.feeds.insurer_csv import FeedReader, RejectedRow, refuse_other_insurers
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
-from onshi.store.importer import ChunkResult, QualificationLoader, staging_records
+from onshi.store.importer import ChunkResult, MergeMemory, QualificationLoader, staging_records
 from onshi.store.schema import import_rejections, imports
 
 CHUNK_SIZE = 25_000
@@ -32,7 +32,7 @@ class ImportReport:
     loaded: int = 0
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
-    known_insurers: dict[str, str] = field(default_factory=dict, repr=False)
+    merge_memory: MergeMemory = field(default_factory=MergeMemory, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -128,7 +128,7 @@ async def _import(
                 asyncio.to_thread(_next_chunk, reader, allowed_insurers, chunk_size)
             )
             async with db.write() as conn:
-                loader = QualificationLoader(conn, report.import_id, now_jst(), report.known_insurers)
+                loader = QualificationLoader(conn, report.import_id, now_jst(), report.merge_memory)
                 await loader.prepare()
                 result = await loader.load(chunk.records)
                 await record_chunk(conn, report, chunk.rows, chunk.rejected, result)

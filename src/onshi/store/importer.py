@@ -14,6 +14,11 @@ databases, merges each chunk in file order:
 4. every version a changed row supersedes is appended to `qualification_history`
    (never overwritten), and the last row of each changed period becomes current.
 
+A first load (every period of the chunk new to the registry) needs no classification: the
+chunk is inserted straight from staging, inside a savepoint. A period already registered
+makes that insert fail on the primary key; the savepoint is rolled back, the chunk takes
+the steps above, and the rest of the import does too (`MergeMemory.all_new`).
+
 Unchanged rows (the same content as the current version) are counted and skipped, so a
 daily full feed does not grow the history.
 """
@@ -23,11 +28,13 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from asyncpg.exceptions import UniqueViolationError
 from sqlalchemy import Boolean, Column, Dialect, Integer, MetaData, String, Table, Text, insert, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.schema import CreateTable
 
@@ -70,6 +77,16 @@ _INSURER_PREFECTURE = STAGING_COLUMNS.index("insurer_prefecture")
 _INSURER_NUMBER = STAGING_COLUMNS.index("insurer_number")
 
 InsurersSeen = dict[str, tuple[str, str, str]]  # number → (name, kind, prefecture code)
+
+
+@dataclass(slots=True)
+class MergeMemory:
+    """What the loaders of one import's chunks pass on to each other."""
+
+    # Insurer number → name already written by this import: later chunks skip them.
+    insurers: dict[str, str] = field(default_factory=dict)
+    # No chunk so far met a registered period: try the direct insert of new periods.
+    all_new: bool = True
 
 
 @dataclass(slots=True)
@@ -172,12 +189,11 @@ class QualificationLoader:
         conn: AsyncConnection,
         import_id: int,
         recorded_at: datetime,
-        known_insurers: dict[str, str] | None = None,
+        memory: MergeMemory | None = None,
         staging_table: str = TEMP_STAGING,
     ) -> None:
         self._conn = conn
-        # Insurer number → name already written by this import: later chunks skip them.
-        self._known_insurers = known_insurers if known_insurers is not None else {}
+        self._memory = memory if memory is not None else MergeMemory()
         self._params = {"import_id": import_id, "now": recorded_at}
         # The two values are ours (an integer and a timestamp), so they may be inlined.
         self._literals = {
@@ -203,11 +219,34 @@ class QualificationLoader:
         if is_postgres(self._conn):
             # One import at a time per database: concurrent merges would race on versions.
             await self._conn.execute(text("SELECT pg_advisory_xact_lock(7042001)"))
+        await self._upsert_insurers(insurers_seen)
+        rejected = await self._reject_unknown_insurers()
+        if self._memory.all_new and await self._inserted_as_new():
+            counts = (await self._conn.execute(text(self._sql(_COUNT_NEW)))).one()
+        else:
+            counts = await self._classify_and_merge()
+        await self._run(self._emptying())
+        return ChunkResult(loaded=int(counts[0] or 0), unchanged=int(counts[1] or 0), rejected=rejected)
+
+    async def _inserted_as_new(self) -> bool:
+        """Insert the chunk as periods new to the registry, or undo that and return False when
+        one of them is registered already (and stop trying for the rest of the import)."""
+        await self._run("SAVEPOINT onshi_new_periods")
+        try:
+            await self._run(_INSERT_ALL_NEW)
+        except (UniqueViolationError, IntegrityError):
+            await self._run("ROLLBACK TO SAVEPOINT onshi_new_periods")
+            self._memory.all_new = False
+            return False
+        await self._run(_HISTORY_ALL_NEW, "RELEASE SAVEPOINT onshi_new_periods")
+        return True
+
+    async def _classify_and_merge(self) -> Any:
+        """Steps 3 and 4 of the module's docstring; the chunk's (changed, unchanged) counts."""
+        if is_postgres(self._conn):
             # Statistics on the join keys only (cheap): without them the planner guesses the
             # staged row count from the table's size and may scan the whole registry.
             await self._run(_ANALYZE_STAGING_KEYS)
-        await self._upsert_insurers(insurers_seen)
-        rejected = await self._reject_unknown_insurers()
         # The narrow classification table is analysed so that its joins with the registry
         # use the primary key for a few rows instead of scanning everything.
         await self._run(
@@ -219,8 +258,8 @@ class QualificationLoader:
             _INSERT_NEW,
         )
         counts = (await self._conn.execute(text(_COUNT_CHANGED))).one()
-        await self._run("DROP TABLE import_classified", self._emptying())
-        return ChunkResult(loaded=int(counts[0] or 0), unchanged=int(counts[1] or 0), rejected=rejected)
+        await self._run("DROP TABLE import_classified")
+        return counts
 
     def _emptying(self) -> str:
         if self._staging != TEMP_STAGING:
@@ -230,7 +269,7 @@ class QualificationLoader:
 
     async def _upsert_insurers(self, insurers_seen: InsurersSeen) -> None:
         """Create or rename the chunk's insurers (skipping those this import already wrote)."""
-        known = self._known_insurers
+        known = self._memory.insurers
         changed = {number: seen for number, seen in insurers_seen.items() if known.get(number) != seen[0]}
         if not changed:
             return
@@ -389,4 +428,28 @@ INSERT INTO qualifications ({_INSERT_COLUMNS})
 SELECT {_FROM_STAGED}
 FROM {_SOURCE}
 WHERE c.from_last = 1 AND c.base_version = 0
+"""
+
+# A chunk whose periods are all new: each row's version counts the changes before it in its
+# period (as `_CLASSIFY` gives with no current version), the last row becomes current and the
+# changed rows a later row supersedes go to the history.
+_CHANGED_IN_CHUNK = "(s.seq = 1 OR s.differs)"
+_INSERT_ALL_NEW = f"""
+INSERT INTO qualifications ({_INSERT_COLUMNS})
+SELECT {_cols("s.", DATA_COLUMNS)}, s.content_hash, :import_id, s.line, :now, s.later_changes + 1
+FROM import_staging s
+WHERE s.from_last = 1
+"""
+
+_HISTORY_ALL_NEW = f"""
+INSERT INTO qualification_history ({_INSERT_COLUMNS}, superseded_at, superseded_by_import_id)
+SELECT {_cols("s.", DATA_COLUMNS)}, s.content_hash, :import_id, s.line, :now, s.later_changes + 1, :now, :import_id
+FROM import_staging s
+WHERE s.superseded AND {_CHANGED_IN_CHUNK}
+ORDER BY s.line
+"""
+
+_COUNT_NEW = f"""
+SELECT SUM(CASE WHEN {_CHANGED_IN_CHUNK} THEN 1 ELSE 0 END), SUM(CASE WHEN {_CHANGED_IN_CHUNK} THEN 0 ELSE 1 END)
+FROM import_staging s
 """
