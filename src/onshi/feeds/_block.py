@@ -9,9 +9,11 @@ for a single row; `insurer_csv.parse_csv` offers the same results row by row.
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -157,7 +159,7 @@ class BlockValidator:
     ) -> None:
         for column in self._required:
             values = parsed.get(column, [None] * count)
-            for index in [index for index, value in enumerate(values) if value is None]:
+            for index in _indexes_where(values, operator.is_):
                 if not any(error.field == column for error in errors.get(index, ())):
                     errors[index].append(
                         InvalidValue(
@@ -172,8 +174,14 @@ def _rows_with_any(parsed: dict[str, list[Any]], columns: Sequence[str], count: 
     if not present:
         return []
     if len(present) == 1:
-        return [index for index, value in enumerate(present[0]) if value is not None]
-    return [index for index in range(count) if any(values[index] is not None for values in present)]
+        return _indexes_where(present[0], operator.is_not)
+    return sorted(set().union(*(_indexes_where(values, operator.is_not) for values in present)))
+
+
+def _indexes_where(values: list[Any], test: Callable[[Any, None], bool]) -> list[int]:
+    """The indexes of `values` for which `test(value, None)` holds — at C speed (a block is
+    tens of thousands of rows and these run per column)."""
+    return list(compress(range(len(values)), map(test, values, repeat(None))))
 
 
 def _take(

@@ -9,6 +9,7 @@ misspelt column never silently drops data.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -73,8 +74,11 @@ def _number(convert: Callable[[str], Any], low: Any, high: Any, what_ja: str, wh
             return None
         try:
             number = convert(value)
+            finite = not isinstance(number, Decimal | float) or math.isfinite(number)
         except (InvalidOperation, ValueError):
-            raise InvalidValue("", Problem.BAD_FORMAT, f"{what_ja}ではありません", f"not {what_en}") from None
+            finite = False
+        if not finite:  # also "NaN" and "Infinity", which Decimal and float accept
+            raise InvalidValue("", Problem.BAD_FORMAT, f"{what_ja}ではありません", f"not {what_en}")
         if not (low <= number <= high):
             raise InvalidValue(
                 "", Problem.INCONSISTENT, f"{low}〜{high}の範囲外です", f"outside {low}–{high}"
