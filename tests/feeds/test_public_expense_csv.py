@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 
 from onshi.domain.codes import TicketType
+from onshi.domain.errors import InvalidValue
 from onshi.domain.facility import FacilityType
 from onshi.domain.public_expense import CareSetting, CopayTerms, MedicalTicket, PayerRecord
 from onshi.feeds._block import RejectedRow
-from onshi.feeds.public_expense_csv import FeedFormatError, FeedRow, RecipientRow, parse_csv
+from onshi.feeds.public_expense_csv import _YEN, FeedFormatError, FeedRow, RecipientRow, parse_csv
 from tests.public_expense_data import CHILD_ROW, PAYERS, WELFARE_ROW, csv_text, ticket_row
 
 
@@ -114,3 +115,9 @@ def test_a_line_the_csv_module_cannot_read_refuses_the_file() -> None:
     huge = "payer_number,name\n" + "54136015," + "x" * 200_000 + "\n"
     with pytest.raises(FeedFormatError, match="line 2 cannot be read"):
         list(parse_csv("payers", huge.splitlines(keepends=True)))
+
+
+@pytest.mark.parametrize("raw", ["²", "①"])
+def test_digits_int_cannot_read_are_refused_not_a_crash(raw: str) -> None:
+    with pytest.raises(InvalidValue):
+        _YEN(raw)

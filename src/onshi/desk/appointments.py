@@ -117,7 +117,7 @@ async def _resolve(conn: AsyncConnection, row: ListRow) -> None:
     values = row.values
     number = values.get("patient_number", "")
     if number:
-        if not number.isdigit():
+        if not number.isdecimal():
             row.problem = f"患者番号が数字ではありません: {number}"
             return
         try:

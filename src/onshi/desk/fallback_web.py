@@ -72,8 +72,8 @@ def add_fallback_routes(app: FastAPI) -> None:
     async def take(request: Request, who: Staff) -> Response:
         desk = get_desk(request)
         form = {k: str(v) for k, v in (await request.form()).items()}
-        patient_id = int(form["patient_id"]) if form.get("patient_id", "").isdigit() else None
-        arrival_id = int(form["arrival_id"]) if form.get("arrival_id", "").isdigit() else None
+        patient_id = int(form["patient_id"]) if form.get("patient_id", "").isdecimal() else None
+        arrival_id = int(form["arrival_id"]) if form.get("arrival_id", "").isdecimal() else None
         async with desk.db.read() as conn:
             staff_name = await store.staff_name(conn, who) or who
         try:

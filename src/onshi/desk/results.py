@@ -114,7 +114,7 @@ def _percent(entry: dict[str, Any]) -> int | None:
     raw = _text(entry.get("InsuredPartialContributionRatio")) or _text(
         elderly.get("ElderlyRecipientContributionRatio") if isinstance(elderly, dict) else None
     )
-    return int(raw) if raw and raw.isdigit() else None
+    return int(raw) if raw and raw.isdecimal() else None
 
 
 def _limit_category(entry: dict[str, Any]) -> str | None:

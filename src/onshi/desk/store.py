@@ -156,7 +156,7 @@ async def search_patients(conn: AsyncConnection, text: str, limit: int = 50) -> 
                 t.patients.c.name_kana.like(like),
                 t.patients.c.number == text,
                 t.patients.c.reference_number == text,
-                t.patients.c.id == (int(text) if text.isdigit() else -1),
+                t.patients.c.id == (int(text) if text.isdecimal() else -1),
             )
         )
     return [_patient(row) for row in (await conn.execute(query)).all()]

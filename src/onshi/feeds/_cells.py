@@ -105,7 +105,7 @@ def ratio(raw: str) -> int | None:
     value = raw.strip()
     if not value:
         return None
-    if value.isdigit() and int(value) in (10, 20, 30):
+    if value.isdecimal() and int(value) in (10, 20, 30):
         return int(value)
     raise InvalidValue(
         "",
@@ -150,6 +150,6 @@ def self_pay(raw: str) -> int | None:
     value = raw.strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdecimal():
         raise InvalidValue("", Problem.BAD_FORMAT, "自己負担限度額は円単位の整数です", "yen as an integer")
     return int(value)

@@ -47,7 +47,7 @@ from onshi.feeds.text import FeedFormatError as FeedFormatError  # re-exported: 
 
 def _bounded(low: int, high: int, what_ja: str) -> Cell:
     def parse(raw: str) -> int:
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        if not raw.isdecimal() or not low <= int(raw) <= high:
             raise InvalidValue(
                 "", Problem.BAD_FORMAT, f"{what_ja}は{low}〜{high}の整数です", f"a whole number {low}–{high}"
             )
