@@ -16,6 +16,7 @@ from onshi.services import parallel_import
 from onshi.services.insurer_import import ImportReport
 from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
+from onshi.store.integrity import run_checks
 from onshi.store.schema import imports, qualification_history, qualifications
 from tests.conftest import fresh_database_url
 from tests.factories import feed_lines, feed_row
@@ -117,3 +118,70 @@ async def test_a_failed_merge_leaves_no_chunk_tables_and_a_failed_import(
         ).scalar_one()
         status = (await conn.execute(select(imports.c.status))).scalar_one()
     assert (leftovers, status) == (0, "failed")
+
+
+async def key_index_exists(db: Database) -> bool:
+    async with db.read() as conn:
+        found = await conn.execute(text("SELECT to_regclass('ix_qualifications_individual_key') IS NOT NULL"))
+        return bool(found.scalar_one())
+
+
+@pytest.mark.postgres
+async def test_a_first_load_builds_the_key_index_at_its_end(
+    pg_pair: tuple[Database, Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = pg_pair[0]
+    monkeypatch.setattr(parallel_import, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel_import, "BLOCK_ROWS", 7)
+    merge = parallel_import._merge
+    during: list[bool] = []
+
+    async def watched_merge(*args: Any) -> None:
+        during.append(await key_index_exists(db))
+        await merge(*args)
+
+    monkeypatch.setattr(parallel_import, "_merge", watched_merge)
+    await run(db, feed_file(tmp_path))
+    assert during and not any(during)  # the empty registry was loaded without it
+    assert await key_index_exists(db)
+
+    during.clear()
+    await run(db, feed_file(tmp_path))  # a registry with rows keeps its index throughout
+    assert during and all(during)
+
+
+@pytest.mark.postgres
+async def test_a_failed_first_load_still_builds_the_key_index(
+    pg_pair: tuple[Database, Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = pg_pair[0]
+    monkeypatch.setattr(parallel_import, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel_import, "BLOCK_ROWS", 5)
+
+    async def failing_merge(*args: Any) -> None:
+        raise RuntimeError("merge failed")
+
+    monkeypatch.setattr(parallel_import, "_merge", failing_merge)
+    with pytest.raises(RuntimeError):
+        await run(db, feed_file(tmp_path))
+    assert await key_index_exists(db)
+
+
+@pytest.mark.postgres
+async def test_an_import_into_rows_rebuilds_a_key_index_left_out(
+    pg_pair: tuple[Database, Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As after a first load killed mid-way: rows, no index. `onshi db check` reports it and
+    the next import builds it before loading."""
+    db = pg_pair[0]
+    await run(db, feed_file(tmp_path))  # small file: in-process, the index untouched
+    async with db.write() as conn:
+        await conn.execute(text("DROP INDEX ix_qualifications_individual_key"))
+    async with db.read() as conn:
+        checks = {check.name: check.violations for check in await run_checks(conn)}
+    assert checks["key_index"] == 1
+    monkeypatch.setattr(parallel_import, "PARALLEL_MIN_BYTES", 0)
+    await run(db, feed_file(tmp_path))
+    assert await key_index_exists(db)
+    async with db.read() as conn:
+        assert {c.name: c.violations for c in await run_checks(conn)}["key_index"] == 0

@@ -34,7 +34,13 @@ from onshi.services import _import_worker
 from onshi.services.insurer_import import ImportReport, finish_import, import_feed, open_import, record_chunk
 from onshi.store.audit import AuditLog
 from onshi.store.database import Database
-from onshi.store.importer import InsurersSeen, QualificationLoader, chunk_table
+from onshi.store.importer import (
+    InsurersSeen,
+    QualificationLoader,
+    chunk_table,
+    prepare_key_index,
+    restore_key_index,
+)
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 log = logging.getLogger(__name__)
@@ -84,6 +90,7 @@ async def _parallel(
         report = await open_import(db, actor, source)
         status = "failed"
         staged: list[int] = []
+        key_index_dropped = False
         loop = asyncio.get_running_loop()
         url = db.url.url.set(drivername="postgresql").render_as_string(hide_password=False)
         pool = ProcessPoolExecutor(
@@ -96,6 +103,8 @@ async def _parallel(
         merging: asyncio.Task[None] | None = None
         pieces = _pieces(stream, first_line, BLOCK_ROWS)
         try:
+            async with db.write() as conn:
+                key_index_dropped = await prepare_key_index(conn)
             chunk = 0
             # The next piece is read in a thread while the previous merge runs on the server.
             while (piece := await asyncio.to_thread(next, pieces, None)) is not None:
@@ -123,7 +132,7 @@ async def _parallel(
                 future.cancel()
             await asyncio.gather(*(future for _, future in pending), return_exceptions=True)
             pool.shutdown(wait=True, cancel_futures=True)
-            await _cleanup(db, audit, actor, report, status, source, staged)
+            await _cleanup(db, audit, actor, report, status, source, staged, key_index_dropped)
     return report
 
 
@@ -156,14 +165,18 @@ async def _cleanup(
     status: str,
     source: str,
     chunks: list[int],
+    key_index_dropped: bool,
 ) -> None:
-    """Drop chunk tables not merged (after a failure; merged ones are gone already) and record
-    the import's end. When the database itself failed this may fail too: the original error
-    is the one raised, and leftovers are reported by `onshi db check`."""
+    """Drop chunk tables not merged (after a failure; merged ones are gone already), build the
+    key index a first load went without, and record the import's end. When the database itself
+    failed this may fail too: the original error is the one raised, and leftovers (a chunk
+    table, the missing index) are reported by `onshi db check` — the next import builds the index."""
     try:
         async with db.write() as conn:
             for chunk in chunks:
                 await conn.execute(text(f"DROP TABLE IF EXISTS {chunk_table(report.import_id, chunk)}"))
+            if key_index_dropped:
+                await restore_key_index(conn)
         await finish_import(db, audit, actor, report, status, source)
     except Exception:
         if status == "done":

@@ -36,7 +36,7 @@ from asyncpg.exceptions import UniqueViolationError
 from sqlalchemy import Boolean, Column, Dialect, Integer, MetaData, String, Table, Text, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.schema import CreateTable
+from sqlalchemy.schema import CreateIndex, CreateTable, DropIndex
 
 from onshi.domain.errors import InvalidValue, Problem
 from onshi.feeds.insurer_csv import RejectedRow, ValidatedBlock
@@ -77,6 +77,10 @@ _INSURER_PREFECTURE = STAGING_COLUMNS.index("insurer_prefecture")
 _INSURER_NUMBER = STAGING_COLUMNS.index("insurer_number")
 
 InsurersSeen = dict[str, tuple[str, str, str]]  # number → (name, kind, prefecture code)
+# The registry's secondary index (individual key): built once after a first load.
+KEY_INDEX = next(
+    index for index in qualifications.indexes if index.name == "ix_qualifications_individual_key"
+)
 
 
 @dataclass(slots=True)
@@ -158,6 +162,25 @@ def chunk_insurers(records: Sequence[tuple[Any, ...]]) -> InsurersSeen:
         for record in records
         if record[_INSURER_NAME] is not None
     }
+
+
+async def prepare_key_index(conn: AsyncConnection) -> bool:
+    """Before a large import on PostgreSQL: into an empty registry (a first load), drop the
+    individual-key index, to be built once by `restore_key_index` at the end instead of row by
+    row (4 of the registry INSERT's 9.6 µs a row); into a registry with rows, make sure the index
+    is there (an import killed mid-way may have left it out). True when it was dropped."""
+    if not is_postgres(conn):
+        return False
+    await conn.execute(text("LOCK TABLE qualifications IN ACCESS EXCLUSIVE MODE"))
+    if (await conn.execute(text("SELECT EXISTS (SELECT 1 FROM qualifications)"))).scalar_one():
+        await restore_key_index(conn)
+        return False
+    await conn.execute(DropIndex(KEY_INDEX, if_exists=True))
+    return True
+
+
+async def restore_key_index(conn: AsyncConnection) -> None:
+    await conn.execute(CreateIndex(KEY_INDEX, if_not_exists=True))
 
 
 def chunk_table(import_id: int, chunk: int) -> str:

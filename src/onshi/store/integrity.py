@@ -59,6 +59,12 @@ _POSTGRES_CHECKS = {
         r"SELECT count(*) FROM pg_tables t WHERE t.tablename LIKE 'onshi\_stage\_%' AND NOT EXISTS "
         r"(SELECT 1 FROM imports i WHERE i.status = 'running' AND t.tablename LIKE 'onshi\_stage\_' || i.id || '\_%')",
     ),
+    "key_index": (
+        "the individual-key index exists unless an import is running (a first load builds it at its "
+        "end; after one killed mid-way, the next import builds it)",
+        "SELECT CASE WHEN to_regclass('ix_qualifications_individual_key') IS NULL AND NOT EXISTS "
+        "(SELECT 1 FROM imports WHERE status = 'running') THEN 1 ELSE 0 END",
+    ),
 }
 
 
