@@ -8,10 +8,14 @@ import shlex
 import signal
 import socket
 import subprocess
+import threading
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
 from onshi import wire
 from tests.central.conftest import free_port_block
@@ -226,3 +230,45 @@ def _up(port: int) -> bool:
         return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_a_server_that_cannot_start_stops_the_whole_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One of the demo's servers failing its start-up (here the desk) stops the others and the
+    terminal, and the demo says which and exits 1 — it does not stay half up."""
+    from contextlib import asynccontextmanager
+
+    from starlette.applications import Starlette
+    from typer.testing import CliRunner
+
+    from onshi.cli import app
+    from onshi.desk import web
+
+    @asynccontextmanager
+    async def broken(_: Starlette) -> AsyncIterator[None]:
+        raise RuntimeError("the desk's database is unusable")
+        yield
+
+    monkeypatch.setattr(web, "create_app", lambda *_: Starlette(lifespan=broken))
+    port = free_port_block(3)
+    outcome: list[Any] = []
+    args = [
+        "demo",
+        "--dir",
+        str(tmp_path / "demo"),
+        "--port",
+        str(port),
+        "--persons",
+        "60",
+        "--facilities",
+        "5",
+    ]
+    runner = threading.Thread(target=lambda: outcome.append(CliRunner().invoke(app, args)), daemon=True)
+    runner.start()
+    runner.join(timeout=120)
+    assert not runner.is_alive(), "the demo stayed up with its desk down"
+    (result,) = outcome
+    assert result.exit_code == 1, result.output
+    assert "desk failed to start" in " ".join(result.output.split())
+    assert not _up(port)

@@ -8,8 +8,10 @@ import json
 import logging
 import shlex
 import socket
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import typer
 
@@ -37,6 +39,9 @@ from onshi.store.audit import DirectAuditLog
 from onshi.store.database import Database
 from onshi.store.engine import DatabaseUrl
 from onshi.store.migrate import upgrade
+
+if TYPE_CHECKING:
+    import uvicorn
 
 DEMO_SEED = 20261123
 DEMO_OPERATOR = "demo-operator"
@@ -70,7 +75,13 @@ def demo(
     (directory / "demo.txt").write_text(instructions + "\n", encoding="utf-8")
     print(instructions, flush=True)  # plain: commands must stay copy-pasteable (no wrapping)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    asyncio.run(_serve(settings, listeners, directory))
+    failed = asyncio.run(_serve(settings, listeners, directory))
+    if failed:
+        console.print(
+            f"[red]デモを起動できませんでした / the demo could not start: {', '.join(failed)} "
+            "failed to start (its error is logged above); everything else was stopped[/red]"
+        )
+        raise typer.Exit(1)
 
 
 DEMO_PORTS = 3  # central (API keys), central (mutual TLS, for the terminal), the desk
@@ -99,9 +110,10 @@ def _bind_ports(port: int) -> list[socket.socket]:
     return listeners
 
 
-async def _serve(settings: Settings, listeners: list[socket.socket], directory: Path) -> None:
+async def _serve(settings: Settings, listeners: list[socket.socket], directory: Path) -> list[str]:
     """Central for API keys on the first listener, central with mutual TLS for the terminal on
-    the second, the desk on the third, and the demo clinic's terminal — until Ctrl-C."""
+    the second, the desk on the third, and the demo clinic's terminal — until Ctrl-C, or until
+    one server fails to start (then all stop). The names of the servers that did not start."""
     # Imported here, not at the top: every other `onshi` command starts faster without them.
     import uvicorn
 
@@ -146,24 +158,50 @@ async def _serve(settings: Settings, listeners: list[socket.socket], directory: 
         )
     )
 
+    servers = {"central": plain, "central (mutual TLS)": secure, "desk": desk}
+
     async def shutdown() -> None:
-        """Ctrl-C reaches one server's signal handler: stop the terminal first (its keep-alive
-        connection would hold the TLS server open), then every server."""
-        while not (plain.should_exit or secure.should_exit):  # noqa: ASYNC110 — uvicorn sets a flag, not an event
-            await asyncio.sleep(0.2)
+        """Ctrl-C reaches one server's signal handler, and a server whose start-up fails asks
+        itself to exit: stop the terminal first (its keep-alive connection would hold the TLS
+        server open), then every server."""
+        await until_one_exits(list(servers.values()))
         stop.set()
         await terminal
         await worker
         await worker_db.close()
         await client.close()
-        plain.should_exit = secure.should_exit = desk.should_exit = True
+        for server in servers.values():
+            server.should_exit = True
 
     await asyncio.gather(
-        plain.serve([plain_socket]),
-        secure.serve([secure_socket]),
-        desk.serve([desk_socket]),
+        _serving(plain, plain_socket),
+        _serving(secure, secure_socket),
+        _serving(desk, desk_socket),
         shutdown(),
     )
+    return [name for name, server in servers.items() if not server.started]
+
+
+async def _serving(server: uvicorn.Server, listener: socket.socket) -> None:
+    """`server.serve`, except that a failed start-up (uvicorn raises SystemExit for it, which
+    would tear the event loop down under the other servers) asks this server to exit, and so,
+    through `shutdown`, all of them."""
+    try:
+        await server.serve([listener])
+    except SystemExit:
+        server.should_exit = True
+    finally:
+        listener.close()  # a server that never started never took it over
+
+
+class _Stoppable(Protocol):
+    should_exit: bool
+
+
+async def until_one_exits(servers: Sequence[_Stoppable], poll: float = 0.2) -> None:
+    """Until any of `servers` is asked to exit (uvicorn sets a flag, not an event)."""
+    while not any(server.should_exit for server in servers):  # noqa: ASYNC110
+        await asyncio.sleep(poll)
 
 
 DESK_PORT_OFFSET = 2
