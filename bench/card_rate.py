@@ -36,6 +36,7 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import orjson
+import psycopg
 
 from bench import _load
 from bench._common import OUT, figure, server_description, timed
@@ -57,9 +58,21 @@ CARDS = OUT / "cards"
 PKI = OUT / "pki"
 
 
+def cards_folder(url: str) -> Path:
+    """Where the cards of the database at `url` are kept: one folder per database *as created*
+    (its name and OID), so a population reloaded since — whose certificate records are gone —
+    gets new cards instead of ones central cannot check (ONSE9502)."""
+    with psycopg.connect(url) as conn:
+        found = conn.execute(
+            "SELECT datname, oid FROM pg_database WHERE datname = current_database()"
+        ).fetchone()
+    assert found is not None
+    return CARDS / f"{found[0]}-{found[1]}"
+
+
 async def issue_cards(url: str, count: int) -> list[Path]:
     """`count` cards of registered people with an address (issued once per population)."""
-    folder = CARDS / url.rsplit("/", 1)[-1].split("?")[0]
+    folder = cards_folder(url)
     folder.mkdir(parents=True, exist_ok=True)
     done = sorted(folder.glob("*.card"))
     if len(done) >= count:

@@ -168,15 +168,25 @@ async def prepare_key_index(conn: AsyncConnection) -> bool:
     """Before a large import on PostgreSQL: into an empty registry (a first load), drop the
     individual-key index, to be built once by `restore_key_index` at the end instead of row by
     row (4 of the registry INSERT's 9.6 µs a row); into a registry with rows, make sure the index
-    is there (an import killed mid-way may have left it out). True when it was dropped."""
+    is there (an import killed mid-way may have left it out). True when it was dropped.
+
+    A live registry is never locked here: the exclusive lock (which would queue confirmations
+    behind any long read) is taken only once the registry was seen empty."""
     if not is_postgres(conn):
         return False
+    if await _has_rows(conn):
+        if not (await conn.execute(text(f"SELECT to_regclass('{KEY_INDEX.name}') IS NOT NULL"))).scalar_one():
+            await restore_key_index(conn)
+        return False
     await conn.execute(text("LOCK TABLE qualifications IN ACCESS EXCLUSIVE MODE"))
-    if (await conn.execute(text("SELECT EXISTS (SELECT 1 FROM qualifications)"))).scalar_one():
-        await restore_key_index(conn)
+    if await _has_rows(conn):  # loaded by another import in between
         return False
     await conn.execute(DropIndex(KEY_INDEX, if_exists=True))
     return True
+
+
+async def _has_rows(conn: AsyncConnection) -> bool:
+    return bool((await conn.execute(text("SELECT EXISTS (SELECT 1 FROM qualifications)"))).scalar_one())
 
 
 async def restore_key_index(conn: AsyncConnection) -> None:
