@@ -127,16 +127,10 @@ async def obligated(conn: AsyncConnection) -> list[Obligated]:
         )
         .order_by(f.code)
     )
+    rows = (await conn.execute(query)).all()  # at once, unpacked by position: 230,000 rows
     return [
-        Obligated(
-            r.code,
-            r.name,
-            r.facility_type,
-            r.prefecture_code,
-            r.obligated_from,
-            r.operating_since or r.reached_on,
-        )
-        for r in await conn.execute(query)
+        Obligated(code, name, kind, prefecture, obligated_from, operating_since or reached_on)
+        for code, name, kind, prefecture, obligated_from, operating_since, reached_on in rows
     ]
 
 

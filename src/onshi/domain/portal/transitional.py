@@ -19,6 +19,7 @@ Sources (`/work/shared/seeds/`):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -143,10 +144,16 @@ REGIMES: tuple[Regime, ...] = (
 )
 
 
+# (obligation, facility type) → its regime; the first in REGIMES wins, as a scan would find it.
+_REGIME_OF = {
+    (regime.obligation, kind): regime for regime in reversed(REGIMES) for kind in regime.facility_types
+}
+
+
 def regime_for(facility_type: FacilityType, obligation: Obligation) -> Regime:
-    for regime in REGIMES:
-        if regime.obligation is obligation and facility_type in regime.facility_types:
-            return regime
+    regime = _REGIME_OF.get((obligation, facility_type))
+    if regime is not None:
+        return regime
     raise InvalidValue(
         "obligation",
         Problem.INCONSISTENT,
@@ -370,15 +377,23 @@ class Assessment:
 
 def assess(situation: Situation, as_of: date) -> Assessment:
     """Where the facility stands on `as_of`: compliant, exempt, transitional or overdue."""
-    regime = regime_for(situation.facility_type, situation.obligation)
-    if situation.obligation_date is not None:
-        regime = replace(regime, obligation_date=situation.obligation_date)
+    regime = _regime_on(situation.facility_type, situation.obligation, situation.obligation_date)
     limit = deadline(regime, situation.notification) if situation.notification else None
     status, reasons = _status(regime, situation, limit, as_of)
     left = None
     if status is Status.TRANSITIONAL and limit is not None and limit.until is not None:
         left = (limit.until - as_of).days
     return Assessment(status, regime, as_of, limit, left, reasons)
+
+
+@functools.lru_cache(maxsize=4096)
+def _regime_on(facility_type: FacilityType, obligation: Obligation, obligation_date: date | None) -> Regime:
+    """The regime with this facility's own obligation date, when it has one (cached: the
+    operator's compliance list assesses every registered facility, a few dates among them)."""
+    regime = regime_for(facility_type, obligation)
+    if obligation_date is None or obligation_date == regime.obligation_date:
+        return regime
+    return replace(regime, obligation_date=obligation_date)
 
 
 _Verdict = tuple[Status, tuple[Note, ...]]
