@@ -4,7 +4,7 @@ takes the parallel path."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,26 @@ def summary(report: ImportReport) -> tuple[Any, ...]:
     return report.total, report.loaded, report.unchanged, [(r.line, r.reason_en) for r in report.rejected]
 
 
+def force_parallel(monkeypatch: pytest.MonkeyPatch, piece_lines: int) -> None:
+    """Even a small file goes to the worker processes, in pieces of about `piece_lines` lines."""
+    monkeypatch.setattr(parallel_import, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel_import, "BLOCK_ROWS", piece_lines)
+
+
+def before_each_merge(monkeypatch: pytest.MonkeyPatch, step: Callable[[int], Awaitable[None]]) -> None:
+    """`step(n)` runs before the n-th chunk's merge (1-based); raising fails that merge."""
+    merge = parallel_import._merge
+    calls = 0
+
+    async def wrapped(*args: Any) -> None:
+        nonlocal calls
+        calls += 1
+        await step(calls)
+        await merge(*args)
+
+    monkeypatch.setattr(parallel_import, "_merge", wrapped)
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("piece_lines", [6, 7])  # 6: a piece ends inside the quoted line break
 async def test_parallel_import_matches_the_in_process_import(
@@ -82,8 +102,7 @@ async def test_parallel_import_matches_the_in_process_import(
     single, parallel = pg_pair
     path = feed_file(tmp_path)
     expected = await run(single, path)  # small file: in-process
-    monkeypatch.setattr(parallel_import, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel_import, "BLOCK_ROWS", piece_lines)
+    force_parallel(monkeypatch, piece_lines)
     got = await run(parallel, path)
     assert summary(got) == summary(expected)
     # a line break inside a cell is refused, and later line numbers count it
@@ -93,23 +112,17 @@ async def test_parallel_import_matches_the_in_process_import(
 
 
 @pytest.mark.postgres
-async def test_a_failed_merge_leaves_no_chunk_tables_and_a_failed_import(
+async def test_a_failed_merge_leaves_no_chunk_tables_a_failed_import_and_the_key_index(
     pg_pair: tuple[Database, Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = pg_pair[0]
-    monkeypatch.setattr(parallel_import, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel_import, "BLOCK_ROWS", 5)
-    merge = parallel_import._merge
-    calls = 0
+    force_parallel(monkeypatch, 5)
 
-    async def failing_merge(*args: Any) -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
+    async def fail_the_second(merge: int) -> None:
+        if merge == 2:
             raise RuntimeError("merge failed")
-        await merge(*args)
 
-    monkeypatch.setattr(parallel_import, "_merge", failing_merge)
+    before_each_merge(monkeypatch, fail_the_second)
     with pytest.raises(RuntimeError):
         await run(db, feed_file(tmp_path))
     async with db.read() as conn:
@@ -118,6 +131,7 @@ async def test_a_failed_merge_leaves_no_chunk_tables_and_a_failed_import(
         ).scalar_one()
         status = (await conn.execute(select(imports.c.status))).scalar_one()
     assert (leftovers, status) == (0, "failed")
+    assert await key_index_exists(db)  # a first load: dropped at its start, built again at its end
 
 
 async def key_index_exists(db: Database) -> bool:
@@ -131,16 +145,13 @@ async def test_a_first_load_builds_the_key_index_at_its_end(
     pg_pair: tuple[Database, Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = pg_pair[0]
-    monkeypatch.setattr(parallel_import, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel_import, "BLOCK_ROWS", 7)
-    merge = parallel_import._merge
+    force_parallel(monkeypatch, 7)
     during: list[bool] = []
 
-    async def watched_merge(*args: Any) -> None:
+    async def look(_: int) -> None:
         during.append(await key_index_exists(db))
-        await merge(*args)
 
-    monkeypatch.setattr(parallel_import, "_merge", watched_merge)
+    before_each_merge(monkeypatch, look)
     await run(db, feed_file(tmp_path))
     assert during and not any(during)  # the empty registry was loaded without it
     assert await key_index_exists(db)
@@ -148,23 +159,6 @@ async def test_a_first_load_builds_the_key_index_at_its_end(
     during.clear()
     await run(db, feed_file(tmp_path))  # a registry with rows keeps its index throughout
     assert during and all(during)
-
-
-@pytest.mark.postgres
-async def test_a_failed_first_load_still_builds_the_key_index(
-    pg_pair: tuple[Database, Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    db = pg_pair[0]
-    monkeypatch.setattr(parallel_import, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel_import, "BLOCK_ROWS", 5)
-
-    async def failing_merge(*args: Any) -> None:
-        raise RuntimeError("merge failed")
-
-    monkeypatch.setattr(parallel_import, "_merge", failing_merge)
-    with pytest.raises(RuntimeError):
-        await run(db, feed_file(tmp_path))
-    assert await key_index_exists(db)
 
 
 @pytest.mark.postgres
@@ -180,7 +174,7 @@ async def test_an_import_into_rows_rebuilds_a_key_index_left_out(
     async with db.read() as conn:
         checks = {check.name: check.violations for check in await run_checks(conn)}
     assert checks["key_index"] == 1
-    monkeypatch.setattr(parallel_import, "PARALLEL_MIN_BYTES", 0)
+    force_parallel(monkeypatch, 7)
     await run(db, feed_file(tmp_path))
     assert await key_index_exists(db)
     async with db.read() as conn:
