@@ -103,7 +103,7 @@ class BlockValidator:
             parsed[column] = self._column(column, parse, raw, errors)
         self._check_required(parsed, errors, len(rows))
         for needed, check in self._row_checks:
-            concerned = _rows_with_any(parsed, needed, len(rows))
+            concerned = _rows_with_any(parsed, needed)
             if concerned:
                 for index, error in list(check(parsed, concerned, errors)):
                     errors[index].append(error)
@@ -168,7 +168,7 @@ class BlockValidator:
                     )
 
 
-def _rows_with_any(parsed: dict[str, list[Any]], columns: Sequence[str], count: int) -> list[int]:
+def _rows_with_any(parsed: dict[str, list[Any]], columns: Sequence[str]) -> list[int]:
     """Rows in which any of `columns` holds a value (the rows a cross-cell check concerns)."""
     present = [parsed[column] for column in columns if column in parsed]
     if not present:

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from onshi.feeds import _cells
-
-BulkParser = Callable[[Sequence[str]], list[str | None] | None]
+from onshi.feeds._block import BulkParser
 
 # A control character other than the separator, or a cell that starts or ends with a space
 # (the per-cell parsers would strip it).

@@ -42,7 +42,13 @@ from onshi.domain.errors import InvalidValue, Problem
 from onshi.feeds.insurer_csv import RejectedRow, ValidatedBlock
 from onshi.store.dialect import dialect_insert, is_postgres
 from onshi.store.qualifications import DATA_COLUMNS, PERIOD_KEY_WIDTH, content_hash, feed_data_columns
-from onshi.store.schema import PERIOD_KEY, QUALIFICATION_DATA_COLUMNS, insurers, qualifications
+from onshi.store.schema import (
+    PERIOD_KEY,
+    QUALIFICATION_DATA_COLUMNS,
+    individual_key_index,
+    insurers,
+    qualifications,
+)
 
 _PROVENANCE = ("content_hash", "import_id", "import_line", "recorded_at")
 if tuple(c for c in QUALIFICATION_DATA_COLUMNS if c not in _PROVENANCE) != DATA_COLUMNS:
@@ -77,10 +83,6 @@ _INSURER_PREFECTURE = STAGING_COLUMNS.index("insurer_prefecture")
 _INSURER_NUMBER = STAGING_COLUMNS.index("insurer_number")
 
 InsurersSeen = dict[str, tuple[str, str, str]]  # number → (name, kind, prefecture code)
-# The registry's secondary index (individual key): built once after a first load.
-KEY_INDEX = next(
-    index for index in qualifications.indexes if index.name == "ix_qualifications_individual_key"
-)
 
 
 @dataclass(slots=True)
@@ -175,13 +177,15 @@ async def prepare_key_index(conn: AsyncConnection) -> bool:
     if not is_postgres(conn):
         return False
     if await _has_rows(conn):
-        if not (await conn.execute(text(f"SELECT to_regclass('{KEY_INDEX.name}') IS NOT NULL"))).scalar_one():
+        if not (
+            await conn.execute(text(f"SELECT to_regclass('{individual_key_index.name}') IS NOT NULL"))
+        ).scalar_one():
             await restore_key_index(conn)
         return False
     await conn.execute(text("LOCK TABLE qualifications IN ACCESS EXCLUSIVE MODE"))
     if await _has_rows(conn):  # loaded by another import in between
         return False
-    await conn.execute(DropIndex(KEY_INDEX, if_exists=True))
+    await conn.execute(DropIndex(individual_key_index, if_exists=True))
     return True
 
 
@@ -190,7 +194,7 @@ async def _has_rows(conn: AsyncConnection) -> bool:
 
 
 async def restore_key_index(conn: AsyncConnection) -> None:
-    await conn.execute(CreateIndex(KEY_INDEX, if_not_exists=True))
+    await conn.execute(CreateIndex(individual_key_index, if_not_exists=True))
 
 
 def chunk_table(import_id: int, chunk: int) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from onshi.store.dialect import is_postgres
-from onshi.store.schema import PERIOD_KEY
+from onshi.store.schema import PERIOD_KEY, individual_key_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ _POSTGRES_CHECKS = {
     "key_index": (
         "the individual-key index exists unless an import is running (a first load builds it at its "
         "end; after one killed mid-way, the next import builds it)",
-        "SELECT CASE WHEN to_regclass('ix_qualifications_individual_key') IS NULL AND NOT EXISTS "
+        f"SELECT CASE WHEN to_regclass('{individual_key_index.name}') IS NULL AND NOT EXISTS "
         "(SELECT 1 FROM imports WHERE status = 'running') THEN 1 ELSE 0 END",
     ),
 }

@@ -126,14 +126,15 @@ QUALIFICATION_DATA_COLUMNS = tuple(column.name for column in _qualification_colu
 PERIOD_KEY = ("insurer_number", "symbol", "number", "branch", "qualification_date")
 
 # The natural key is the primary key: a card lookup is one index range scan, and a bulk load
-# maintains two indexes per new row.
+# maintains two indexes per new row (a first load builds the second after it: store.importer).
+individual_key_index = Index("ix_qualifications_individual_key", "individual_key")
 qualifications = Table(
     "qualifications",
     metadata,
     *_qualification_columns(),
     Column("version", Integer, nullable=False),
     PrimaryKeyConstraint(*PERIOD_KEY, name="pk_qualifications"),
-    Index("ix_qualifications_individual_key", "individual_key"),
+    individual_key_index,
 )
 
 qualification_history = Table(
